@@ -1,0 +1,102 @@
+/**
+ * Every environment variable the service reads, in one zod schema. Each has a default that
+ * serves the embedded default (local Temporal dev server + sandboxes), so a fresh checkout
+ * runs without any configuration. A wrong value fails at start with the variable's name.
+ */
+import { z } from 'zod';
+
+/** The AES-256 key the embedded default uses. Refused for anything but loopback endpoints. */
+export const DEV_PAYLOAD_ENCRYPTION_KEY = 'bXlzdG9yZS10cmlwbGV0ZXgtZGV2LWtleS0zMi1ieXQ=';
+
+/** The consumer token the Tripletex sandbox's demo company accepts (see client/sandbox.ts). */
+export const SANDBOX_CONSUMER_TOKEN = 'sandbox-consumer-token';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const httpUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+export const configSchema = z
+  .object({
+    /** host:port of the Temporal frontend. The embedded default starts a dev server there. */
+    TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+    /** Temporal namespace for every workflow of this service. */
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    /** Task queue the worker polls and the clients start workflows on. */
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('mystore-tripletex'),
+    /** Port of the dev server's Web UI (embedded default only). */
+    TEMPORAL_UI_PORT: port.default(8233),
+    /** Folder where the embedded dev server keeps its SQLite database, so state survives a restart. */
+    DATA_DIR: z.string().min(1).default('.data'),
+    /** Path of the Temporal CLI binary; scripts/ensure-temporal-cli.sh finds or builds one when unset. */
+    TEMPORAL_CLI: z.string().optional(),
+
+    /** Tripletex API v2 base URL, ending in /v2. Production: https://tripletex.no/v2. */
+    TRIPLETEX_BASE_URL: httpUrl.default('http://127.0.0.1:8701/v2'),
+    /** The integration's consumer token, issued by Tripletex when API access is approved. */
+    TRIPLETEX_CONSUMER_TOKEN: z.string().min(1).default(SANDBOX_CONSUMER_TOKEN),
+    /** Per-request timeout for Tripletex calls, in milliseconds. */
+    TRIPLETEX_TIMEOUT_MS: positiveInt.default(30_000),
+    /** Days a Tripletex session token is created for (it expires at midnight on the last day). */
+    TRIPLETEX_SESSION_DAYS: z.coerce.number().int().min(1).max(30).default(1),
+
+    /** Mystore API base URL (shops live under /shops/{shop}/). */
+    MYSTORE_BASE_URL: httpUrl.default('http://127.0.0.1:8702'),
+    /** Calls a minute allowed per Mystore token; Mystore documents about 120. */
+    MYSTORE_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+
+    /** Port of the Tripletex sandbox (embedded default, tests, demo). */
+    SANDBOX_TRIPLETEX_PORT: port.default(8701),
+    /** Port of the Mystore sandbox (embedded default, tests, demo). */
+    SANDBOX_MYSTORE_PORT: port.default(8702),
+
+    /** trace | debug | info | warn | error | fatal | silent. */
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+
+    /**
+     * Base64 of 32 random bytes: the AES-256-GCM key of the payload codec that keeps tokens and
+     * personal data out of Temporal history. Generate one with `openssl rand -base64 32`.
+     */
+    PAYLOAD_ENCRYPTION_KEY: z
+      .string()
+      .default(DEV_PAYLOAD_ENCRYPTION_KEY)
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+    /** Names the key in each encrypted payload, so keys can be rotated without losing old history. */
+    PAYLOAD_ENCRYPTION_KEY_ID: z.string().min(1).default('dev'),
+  })
+  .superRefine((config, ctx) => {
+    const remote = [config.TRIPLETEX_BASE_URL, config.MYSTORE_BASE_URL].some((url) => !isLoopbackUrl(url));
+    if (remote && config.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYLOAD_ENCRYPTION_KEY'],
+        message: 'the built-in development key may only be used with local sandboxes; set a key of your own (openssl rand -base64 32)',
+      });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Thrown when an environment variable has a value the service cannot use. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+}
