@@ -1,0 +1,14 @@
+/**
+ * `createActivities(deps)` returns every activity the worker registers; workflows proxy
+ * `ReturnType<typeof createActivities>` so the types follow the implementation.
+ */
+import type { ActivityDeps } from './activity-deps';
+import { createOnboardingActivities } from './onboarding-activities';
+
+export type { ActivityDeps } from './activity-deps';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createOnboardingActivities(deps),
+  };
+}

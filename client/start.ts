@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the embedded default. Starts the Temporal dev server (state in DATA_DIR, Web UI),
+ * the Tripletex sandbox with a demo company, and a worker; onboards the demo shop; prints the
+ * outcome and the URLs; stays up for exploring until Ctrl-C, which stops everything it started.
+ * Pointed at real endpoints (TRIPLETEX_BASE_URL, TEMPORAL_ADDRESS), it starts no sandbox or
+ * server of its own and onboards nothing: it runs the worker.
+ */
+import { ConfigError, loadConfig } from '../common/config';
+import { createLogger } from '../common/logger';
+import type { DevServer } from '../common/dev-server';
+import { createWorker } from '../worker/create-worker';
+import { formatOnboardingState, runOnboard } from './commands/onboard-command';
+import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'start' });
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'while stopping'));
+  };
+
+  try {
+    let server: DevServer | undefined;
+    if (usesLocalTemporal(config)) {
+      console.log(`Starting the Temporal dev server on ${config.TEMPORAL_ADDRESS} (state in ${config.DATA_DIR}/temporal)...`);
+      server = await startLocalTemporal(config, logger);
+      cleanups.push(() => server!.stop());
+    }
+    let sandboxes: RunningSandboxes | undefined;
+    if (usesTripletexSandbox(config)) {
+      sandboxes = await startSandboxes(config);
+      cleanups.push(() => sandboxes!.close());
+    }
+
+    const { worker, connection } = await createWorker({ config, logger: logger.child({ name: 'worker' }) });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await workerRun;
+      await connection.close();
+    });
+
+    console.log('');
+    if (sandboxes) {
+      console.log(`Onboarding the demo shop "${DEMO_SHOP_ID}" against the Tripletex sandbox...`);
+      const { state } = await runOnboard(config, { shop: DEMO_SHOP_ID, tripletexEmployeeToken: sandboxes.tripletex.employeeToken, json: false });
+      console.log(formatOnboardingState(state));
+      console.log('');
+      console.log(`Tripletex sandbox:  ${sandboxes.tripletex.baseUrl} (demo employee token "${sandboxes.tripletex.employeeToken}")`);
+    }
+    if (server?.uiUrl) console.log(`Temporal UI:        ${temporalUiUrlForShop(config, DEMO_SHOP_ID)}`);
+    console.log(`Temporal frontend:  ${config.TEMPORAL_ADDRESS}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
+    console.log('Try:                npm run cli -- onboard --shop my-shop --tripletex-employee-token sandbox-demo-employee-token');
+    console.log('Ctrl-C stops everything started here.');
+
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    console.log('\nStopping...');
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,14 @@
+/**
+ * Identifiers that must be derived the same way everywhere: workflow ids are the first layer of
+ * "exactly once" (Temporal refuses a second running workflow with the same id).
+ */
+import { z } from 'zod';
+
+/** A shop id as used in workflow ids, search attributes and webhook URLs. */
+export const shopIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a shop id is 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
+
+export function onboardingWorkflowId(shopId: string): string {
+  return `onboarding-${shopId}`;
+}

@@ -1,0 +1,118 @@
+/**
+ * Decides, from what the Tripletex API shows about a company, whether invoicing can work with a
+ * merchant's employee token, and says in plain words what is missing and how to fix it in
+ * Tripletex. Pure: the facts are gathered by an activity, the verdict is made here.
+ */
+
+/** The outgoing VAT codes a Norwegian web shop invoices with (Tripletex code numbers, not ids). */
+export const VAT_CODES_FOR_INVOICING = [
+  { number: '3', description: '25 % (standard rate)', requiredForEveryShop: true },
+  { number: '31', description: '15 % (food)', requiredForEveryShop: false },
+  { number: '33', description: '12 % (low rate)', requiredForEveryShop: false },
+  { number: '5', description: '0 % (exempt within the VAT act)', requiredForEveryShop: false },
+  { number: '6', description: '0 % (outside the VAT act)', requiredForEveryShop: false },
+] as const;
+
+export interface TripletexKeyFacts {
+  company: { id: number; name: string; organizationNumber?: string | undefined };
+  employee: { id: number; name: string };
+  /** Whether the key may read (and so work with) each area; a 403 on a probe means no. */
+  access: { customers: boolean; invoices: boolean };
+  bankAccounts: Array<{ number: number; name: string; isInvoiceAccount: boolean; bankAccountNumber: string }>;
+  outgoingVatTypes: Array<{ id: number; number: string; percentage: number }>;
+  paymentTypes: Array<{ id: number; description: string }>;
+}
+
+export type CheckSeverity = 'blocking' | 'warning';
+
+export interface ReadinessCheck {
+  /** Stable identifier, e.g. `bank-account` or `vat-code-31`. */
+  id: string;
+  ok: boolean;
+  severity: CheckSeverity;
+  /** What was found, in plain words. */
+  message: string;
+  /** What the merchant does in Tripletex to fix it; absent when ok. */
+  fix?: string;
+}
+
+export interface TripletexReadiness {
+  ready: boolean;
+  company: TripletexKeyFacts['company'];
+  employee: TripletexKeyFacts['employee'];
+  checks: ReadinessCheck[];
+  vatCodes: Array<{ number: string; description: string; active: boolean; vatTypeId?: number }>;
+  paymentTypes: TripletexKeyFacts['paymentTypes'];
+}
+
+export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexReadiness {
+  const checks: ReadinessCheck[] = [];
+
+  checks.push(
+    facts.access.customers
+      ? { id: 'customer-access', ok: true, severity: 'blocking', message: 'The key can work with customers.' }
+      : {
+          id: 'customer-access', ok: false, severity: 'blocking',
+          message: 'The key has no access to customers, so customers for orders cannot be looked up or created.',
+          fix: 'In Tripletex, give the employee who owns the token access to customers, then create a new employee token for this integration.',
+        },
+  );
+  checks.push(
+    facts.access.invoices
+      ? { id: 'invoice-access', ok: true, severity: 'blocking', message: 'The key can work with invoices.' }
+      : {
+          id: 'invoice-access', ok: false, severity: 'blocking',
+          message: 'The key has no access to invoicing, so invoices cannot be created.',
+          fix: 'In Tripletex, give the employee who owns the token access to invoicing, then create a new employee token for this integration.',
+        },
+  );
+
+  const invoiceAccount = facts.bankAccounts.find((account) => account.isInvoiceAccount && account.bankAccountNumber.trim() !== '');
+  checks.push(
+    invoiceAccount
+      ? { id: 'bank-account', ok: true, severity: 'blocking', message: `Invoices are paid to bank account ${invoiceAccount.bankAccountNumber} (ledger account ${invoiceAccount.number}).` }
+      : {
+          id: 'bank-account', ok: false, severity: 'blocking',
+          message: 'The company has no bank account number registered on its invoice bank account, and Tripletex refuses to create invoices without one.',
+          fix: 'In Tripletex, register the company bank account number on the invoice bank account (ledger account 1920).',
+        },
+  );
+
+  const vatCodes = VAT_CODES_FOR_INVOICING.map((code) => {
+    const vatType = facts.outgoingVatTypes.find((type) => type.number === code.number);
+    return { number: code.number, description: code.description, active: vatType !== undefined, ...(vatType ? { vatTypeId: vatType.id } : {}) };
+  });
+  for (const code of VAT_CODES_FOR_INVOICING) {
+    const active = vatCodes.find((vatCode) => vatCode.number === code.number)?.active ?? false;
+    checks.push(
+      active
+        ? { id: `vat-code-${code.number}`, ok: true, severity: code.requiredForEveryShop ? 'blocking' : 'warning', message: `VAT code ${code.number}, ${code.description}, is active.` }
+        : {
+            id: `vat-code-${code.number}`, ok: false, severity: code.requiredForEveryShop ? 'blocking' : 'warning',
+            message: code.requiredForEveryShop
+              ? `VAT code ${code.number}, ${code.description}, is not active; almost every order needs it.`
+              : `VAT code ${code.number}, ${code.description}, is not active; orders with lines at this rate will wait until it is.`,
+            fix: `In Tripletex's VAT settings, activate outgoing VAT code ${code.number}${code.requiredForEveryShop ? '' : ' if the shop sells anything at this rate'}.`,
+          },
+    );
+  }
+
+  checks.push(
+    facts.paymentTypes.length > 0
+      ? { id: 'payment-types', ok: true, severity: 'blocking', message: `${facts.paymentTypes.length} payment type(s) for incoming payments: ${facts.paymentTypes.map((type) => type.description).join(', ')}.` }
+      : {
+          id: 'payment-types', ok: false, severity: 'blocking',
+          message: 'The company has no payment types for incoming payments, so prepaid orders cannot be registered as paid.',
+          fix: 'In Tripletex, create a payment type for incoming payments (for example "Betalt til bank") in the invoicing settings.',
+        },
+  );
+
+  return {
+    ready: checks.every((check) => check.ok || check.severity === 'warning'),
+    company: facts.company,
+    employee: facts.employee,
+    checks,
+    vatCodes,
+    paymentTypes: facts.paymentTypes,
+  };
+}

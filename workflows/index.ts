@@ -1,0 +1,2 @@
+// Every workflow the worker registers. The worker bundles this file; keep it free of side effects.
+export * from './onboarding-workflow';
