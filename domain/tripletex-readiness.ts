@@ -16,8 +16,8 @@ export const VAT_CODES_FOR_INVOICING = [
 export interface TripletexKeyFacts {
   company: { id: number; name: string; organizationNumber?: string | undefined };
   employee: { id: number; name: string };
-  /** Whether the key may read (and so work with) each area; a 403 on a probe means no. */
-  access: { customers: boolean; invoices: boolean };
+  /** Whether the key may read (and so work with) each area; a 403 on a read means no. */
+  access: { customers: boolean; invoices: boolean; ledger: boolean; paymentTypes: boolean };
   bankAccounts: Array<{ number: number; name: string; isInvoiceAccount: boolean; bankAccountNumber: string }>;
   outgoingVatTypes: Array<{ id: number; number: string; percentage: number }>;
   paymentTypes: Array<{ id: number; description: string }>;
@@ -48,27 +48,27 @@ export interface TripletexReadiness {
 export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexReadiness {
   const checks: ReadinessCheck[] = [];
 
-  checks.push(
-    facts.access.customers
-      ? { id: 'customer-access', ok: true, severity: 'blocking', message: 'The key can work with customers.' }
-      : {
-          id: 'customer-access', ok: false, severity: 'blocking',
-          message: 'The key has no access to customers, so customers for orders cannot be looked up or created.',
-          fix: 'In Tripletex, give the employee who owns the token access to customers, then create a new employee token for this integration.',
-        },
-  );
-  checks.push(
-    facts.access.invoices
-      ? { id: 'invoice-access', ok: true, severity: 'blocking', message: 'The key can work with invoices.' }
-      : {
-          id: 'invoice-access', ok: false, severity: 'blocking',
-          message: 'The key has no access to invoicing, so invoices cannot be created.',
-          fix: 'In Tripletex, give the employee who owns the token access to invoicing, then create a new employee token for this integration.',
-        },
-  );
+  const accessAreas = [
+    { id: 'customer-access', allowed: facts.access.customers, what: 'customers', consequence: 'customers for orders cannot be looked up or created' },
+    { id: 'invoice-access', allowed: facts.access.invoices, what: 'invoicing', consequence: 'invoices cannot be created' },
+    { id: 'ledger-access', allowed: facts.access.ledger, what: 'the accounts and VAT codes', consequence: 'the bank account and VAT codes cannot be checked or used' },
+    { id: 'payment-type-access', allowed: facts.access.paymentTypes, what: 'payment types', consequence: 'prepaid orders cannot be registered as paid' },
+  ];
+  for (const area of accessAreas) {
+    checks.push(
+      area.allowed
+        ? { id: area.id, ok: true, severity: 'blocking', message: `The key can work with ${area.what}.` }
+        : {
+            id: area.id, ok: false, severity: 'blocking',
+            message: `The key has no access to ${area.what}, so ${area.consequence}.`,
+            fix: `In Tripletex, give the employee who owns the token access to ${area.what}, then create a new employee token for this integration.`,
+          },
+    );
+  }
 
   const invoiceAccount = facts.bankAccounts.find((account) => account.isInvoiceAccount && account.bankAccountNumber.trim() !== '');
-  checks.push(
+  if (facts.access.ledger) {
+    checks.push(
     invoiceAccount
       ? { id: 'bank-account', ok: true, severity: 'blocking', message: `Invoices are paid to bank account ${invoiceAccount.bankAccountNumber} (ledger account ${invoiceAccount.number}).` }
       : {
@@ -76,13 +76,14 @@ export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexRea
           message: 'The company has no bank account number registered on its invoice bank account, and Tripletex refuses to create invoices without one.',
           fix: 'In Tripletex, register the company bank account number on the invoice bank account (ledger account 1920).',
         },
-  );
+    );
+  }
 
   const vatCodes = VAT_CODES_FOR_INVOICING.map((code) => {
     const vatType = facts.outgoingVatTypes.find((type) => type.number === code.number);
     return { number: code.number, description: code.description, active: vatType !== undefined, ...(vatType ? { vatTypeId: vatType.id } : {}) };
   });
-  for (const code of VAT_CODES_FOR_INVOICING) {
+  for (const code of facts.access.ledger ? VAT_CODES_FOR_INVOICING : []) {
     const active = vatCodes.find((vatCode) => vatCode.number === code.number)?.active ?? false;
     checks.push(
       active
@@ -97,7 +98,8 @@ export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexRea
     );
   }
 
-  checks.push(
+  if (facts.access.paymentTypes) {
+    checks.push(
     facts.paymentTypes.length > 0
       ? { id: 'payment-types', ok: true, severity: 'blocking', message: `${facts.paymentTypes.length} payment type(s) for incoming payments: ${facts.paymentTypes.map((type) => type.description).join(', ')}.` }
       : {
@@ -105,7 +107,8 @@ export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexRea
           message: 'The company has no payment types for incoming payments, so prepaid orders cannot be registered as paid.',
           fix: 'In Tripletex, create a payment type for incoming payments (for example "Betalt til bank") in the invoicing settings.',
         },
-  );
+    );
+  }
 
   return {
     ready: checks.every((check) => check.ok || check.severity === 'warning'),

@@ -6,7 +6,7 @@ function facts(overrides: Partial<TripletexKeyFacts> = {}): TripletexKeyFacts {
   return {
     company: { id: 7, name: 'Demo Nettbutikk AS', organizationNumber: '999888777' },
     employee: { id: 3, name: 'Kari Nordmann' },
-    access: { customers: true, invoices: true },
+    access: { customers: true, invoices: true, ledger: true, paymentTypes: true },
     bankAccounts: [{ number: 1920, name: 'Bankinnskudd', isInvoiceAccount: true, bankAccountNumber: '15037112345' }],
     outgoingVatTypes: [
       { id: 3, number: '3', percentage: 25 },
@@ -50,9 +50,16 @@ describe('assessTripletexReadiness', () => {
   });
 
   test('each missing access and missing payment types are named', () => {
-    const readiness = assessTripletexReadiness(facts({ access: { customers: false, invoices: false }, paymentTypes: [] }));
+    const readiness = assessTripletexReadiness(facts({ access: { customers: false, invoices: false, ledger: true, paymentTypes: true }, paymentTypes: [] }));
     assert.equal(readiness.ready, false);
     const failed = readiness.checks.filter((check) => !check.ok).map((check) => check.id);
     assert.deepEqual(failed, ['customer-access', 'invoice-access', 'payment-types']);
+  });
+
+  test('what the key may not read is reported as missing access, not as missing settings', () => {
+    const readiness = assessTripletexReadiness(facts({ access: { customers: true, invoices: true, ledger: false, paymentTypes: false }, bankAccounts: [], outgoingVatTypes: [], paymentTypes: [] }));
+    assert.equal(readiness.ready, false);
+    const failed = readiness.checks.filter((check) => !check.ok).map((check) => check.id);
+    assert.deepEqual(failed, ['ledger-access', 'payment-type-access']);
   });
 });

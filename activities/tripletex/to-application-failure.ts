@@ -1,0 +1,107 @@
+/**
+ * Turns Tripletex errors into Temporal ApplicationFailures with stable `type` names, so
+ * workflows and retry policies decide on names, not classes (DESIGN.md "three kinds of failure").
+ * `details` hold only non-secret data: status, code, requestId, masked path, field messages.
+ * Never tokens, never request bodies with personal data.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { TripletexFailureType } from '../../common/failure-types';
+import { MoneyConversionError } from './money';
+import {
+  TripletexAuthenticationError, TripletexBadRequestError, TripletexConflictError, TripletexError, TripletexNetworkError,
+  TripletexNotFoundError, TripletexPermissionError, TripletexRateLimitError, TripletexResponseError, TripletexServerError,
+  TripletexUsageError, TripletexValidationError, isRetryableConflict,
+} from './tripletex-errors';
+
+/**
+ * The stable `type` names live in common/ (workflows branch on them and may not import
+ * activities/); re-exported here so callers of the client find them next to the mapping.
+ */
+export { TripletexFailureType };
+
+/** The one detail object every Tripletex failure carries (details[0]). */
+export interface TripletexFailureDetails {
+  status?: number | undefined;
+  code?: number | undefined;
+  requestId?: string | undefined;
+  method: string;
+  path: string;
+  outcomeUnknown: boolean;
+  validationMessages: { field?: string | undefined; message?: string | undefined; path?: string | undefined }[];
+  /** Network errors only. */
+  kind?: 'timeout' | 'network';
+  /** Response errors only: the field path that did not match. */
+  fieldPath?: string;
+  /** Rate limit only: the wait the client suggested. */
+  retryAfterMs?: number;
+}
+
+/**
+ * Maps an error thrown by the Tripletex client to an ApplicationFailure.
+ * Non-retryable (a human must act, or the call is wrong): 400, 401, 403, 404, 422, an invalid
+ * response, a usage error, a 409 that says "already exists". Retryable: 409 revision/locked,
+ * 429 (nextRetryDelay from the pacer: last known reset, else exponential), 5xx, network, timeout.
+ * Other errors are returned as a retryable failure of their own name (Temporal's default).
+ */
+export function toApplicationFailure(error: unknown): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof MoneyConversionError) {
+    // An amount Tripletex sent that is not whole øre: the response is not what we can book on.
+    return ApplicationFailure.create({ message: error.message, type: TripletexFailureType.ResponseInvalid, nonRetryable: true });
+  }
+  if (!(error instanceof TripletexError)) return ApplicationFailure.fromError(error);
+
+  const details: TripletexFailureDetails = {
+    status: error.status,
+    code: error.code,
+    requestId: error.requestId,
+    method: error.method,
+    path: error.path,
+    outcomeUnknown: error.outcomeUnknown,
+    validationMessages: error.validationMessages.map(({ field, message, path }) => ({ field, message, path })),
+  };
+  const fail = (type: TripletexFailureType, nonRetryable: boolean, nextRetryDelay?: number) =>
+    ApplicationFailure.create({
+      message: error.message,
+      type,
+      nonRetryable,
+      details: [details],
+      // No `cause`: the original error's chain may hold ky/undici objects with the request URL.
+      ...(nextRetryDelay === undefined ? {} : { nextRetryDelay }),
+    });
+
+  if (error instanceof TripletexAuthenticationError) return fail(TripletexFailureType.Authentication, true);
+  if (error instanceof TripletexPermissionError) return fail(TripletexFailureType.Permission, true);
+  if (error instanceof TripletexNotFoundError) return fail(TripletexFailureType.NotFound, true);
+  if (error instanceof TripletexConflictError) return fail(TripletexFailureType.Conflict, !isRetryableConflict(error));
+  if (error instanceof TripletexValidationError) return fail(TripletexFailureType.Validation, true);
+  if (error instanceof TripletexBadRequestError) return fail(TripletexFailureType.BadRequest, true);
+  if (error instanceof TripletexRateLimitError) {
+    details.retryAfterMs = error.retryAfterMs;
+    return fail(TripletexFailureType.RateLimited, false, error.retryAfterMs);
+  }
+  if (error instanceof TripletexServerError) return fail(TripletexFailureType.Server, false);
+  if (error instanceof TripletexNetworkError) {
+    details.kind = error.kind;
+    return fail(TripletexFailureType.Network, false);
+  }
+  if (error instanceof TripletexResponseError) {
+    details.fieldPath = error.fieldPath;
+    return fail(TripletexFailureType.ResponseInvalid, true);
+  }
+  // A call the client refused to send; common/failure-types.ts has no own name for it (yet).
+  if (error instanceof TripletexUsageError) return fail(TripletexFailureType.BadRequest, true);
+  return fail(TripletexFailureType.Server, false);
+}
+
+/**
+ * Runs `fn` and rethrows whatever it throws as toApplicationFailure() maps it: the wrapper for
+ * activity bodies that call Tripletex.
+ */
+export async function withTripletexFailures<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw toApplicationFailure(error);
+  }
+}
