@@ -5,6 +5,7 @@
  * rides in each payload's metadata, so a key can be rotated while old histories stay readable.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import proto from '@temporalio/proto';
 
@@ -70,6 +71,14 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       return ProtoPayload.decode(plain);
     });
   }
+}
+
+/** This module's sibling that the worker, its bundle and every client load as failure converter. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
+/** The data converter of every Temporal client and worker: encrypted payloads and failures. */
+export function createDataConverter(config: { PAYLOAD_ENCRYPTION_KEY: string; PAYLOAD_ENCRYPTION_KEY_ID: string }) {
+  return { payloadCodecs: [createPayloadCodec(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 export function createPayloadCodec(config: { PAYLOAD_ENCRYPTION_KEY: string; PAYLOAD_ENCRYPTION_KEY_ID: string }): AesGcmPayloadCodec {

@@ -3,7 +3,7 @@
  * address and namespace, and the payload codec, so nothing it sends is readable in history.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createPayloadCodec } from './payload-codec';
+import { createDataConverter } from './payload-codec';
 import type { Config } from './config';
 
 type TemporalClientConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_ID'>;
@@ -26,6 +26,6 @@ export async function connectTemporalClient(config: TemporalClientConfig): Promi
   return new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    dataConverter: { payloadCodecs: [createPayloadCodec(config)] },
+    dataConverter: createDataConverter(config),
   });
 }

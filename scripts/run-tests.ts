@@ -10,6 +10,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startDevServer } from '../common/dev-server';
+import { FAILURE_CONVERTER_PATH } from '../common/payload-codec';
 import { REPO_ROOT } from '../common/temporal-cli';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   console.log('Starting the Temporal dev server for the test run...');
   const server = await startDevServer({ readyTimeoutMs: 60_000 });
   try {
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
     const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
     writeFileSync(bundlePath, bundle.code);
 

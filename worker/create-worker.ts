@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createTripletexClient } from '../activities/tripletex/tripletex-client';
-import { createPayloadCodec } from '../common/payload-codec';
+import { createDataConverter } from '../common/payload-codec';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { installTemporalRuntimeLogger } from './runtime-logger';
@@ -51,7 +51,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     taskQueue: options.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
-    dataConverter: { payloadCodecs: [createPayloadCodec(config)] },
+    dataConverter: createDataConverter(config),
   });
   return { worker, connection };
 }

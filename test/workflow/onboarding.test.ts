@@ -11,6 +11,7 @@ import { onboardShop, onboardingStateQuery, type OnboardingState } from '../../w
 import { onboardingWorkflowId } from '../../common/ids';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { withWorker } from '../support/temporal';
+import { recordHistoryIfAsked } from '../support/record-history';
 
 const { sandbox, env, requestLogPath } = await startTripletexSandboxForTest();
 
@@ -24,8 +25,10 @@ function newShopId(): string {
   return `shop-${randomUUID().slice(0, 8)}`;
 }
 
-async function onboard(employeeToken: string, shopId = newShopId()): Promise<OnboardingState> {
-  return withWorker(env, async ({ client, taskQueue }) => {
+/** Runs onboarding to its end; `historyName` records its history for the replay test. */
+async function onboard(employeeToken: string, historyName?: string): Promise<OnboardingState> {
+  const shopId = newShopId();
+  return withWorker(env, async ({ client, taskQueue, config }) => {
     const handle = await client.workflow.start(onboardShop, {
       taskQueue,
       workflowId: onboardingWorkflowId(shopId),
@@ -33,6 +36,7 @@ async function onboard(employeeToken: string, shopId = newShopId()): Promise<Onb
     });
     const state = await handle.result();
     assert.deepEqual(await handle.query(onboardingStateQuery), state);
+    if (historyName) recordHistoryIfAsked(config, onboardingWorkflowId(shopId), historyName);
     return state;
   });
 }
@@ -46,7 +50,7 @@ function readyOutcome(state: OnboardingState) {
 describe('onboarding: validate the Tripletex key', () => {
   test('a valid key in a fully set-up company is ready and names the company', async () => {
     const { companyId, employeeToken } = await companyWithToken({ name: 'Fjellsport Nettbutikk AS', organizationNumber: '912345678' });
-    const state = await onboard(employeeToken);
+    const state = await onboard(employeeToken, 'onboarding-ready');
     const outcome = readyOutcome(state);
     assert.equal(outcome.status, 'ready');
     assert.equal(outcome.readiness.company.id, companyId);
@@ -58,7 +62,7 @@ describe('onboarding: validate the Tripletex key', () => {
   });
 
   test('a wrong key is rejected with a clear message and no retries', async () => {
-    const state = await onboard('not-a-real-employee-token');
+    const state = await onboard('not-a-real-employee-token', 'onboarding-key-rejected');
     assert.equal(state.tripletexKey?.status, 'key-rejected');
     assert.ok(state.tripletexKey && 'fix' in state.tripletexKey);
     assert.match(state.tripletexKey.message, /employee token/i);
@@ -73,7 +77,7 @@ describe('onboarding: validate the Tripletex key', () => {
 
   test('a company without a registered bank account needs attention, and says how to fix it', async () => {
     const { employeeToken } = await companyWithToken({ name: 'Uten Bank AS', bankAccountRegistered: false });
-    const outcome = readyOutcome(await onboard(employeeToken));
+    const outcome = readyOutcome(await onboard(employeeToken, 'onboarding-no-bank-account'));
     assert.equal(outcome.status, 'needs-attention');
     const bank = outcome.readiness.checks.find((check) => check.id === 'bank-account');
     assert.equal(bank?.ok, false);
@@ -124,6 +128,13 @@ describe('onboarding: validate the Tripletex key', () => {
       const raw = JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
       assert.ok(!raw.includes(employeeToken), 'employee token found in history');
       assert.ok(!raw.includes('Hemmelig AS'), 'activity results are encrypted too');
+
+      const rejectedShop = newShopId();
+      await client.workflow.execute(onboardShop, { taskQueue, workflowId: onboardingWorkflowId(rejectedShop), args: [{ shopId: rejectedShop, tripletexEmployeeToken: 'wrong-token' }] });
+      const rejected = await client.workflow.getHandle(onboardingWorkflowId(rejectedShop)).fetchHistory();
+      const rawRejected = JSON.stringify(rejected, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
+      assert.match(rawRejected, /ACTIVITY_TASK_FAILED|activityTaskFailed/i, 'the activity did fail');
+      assert.ok(!rawRejected.includes('employee token'), 'failure messages are encrypted too');
     });
   });
 });
