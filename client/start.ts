@@ -14,7 +14,9 @@ import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop,
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'start' });
+  // The terminal is this command's interface: only warnings and errors are logged to it unless
+  // LOG_LEVEL asks for more.
+  const logger = createLogger({ level: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', name: 'start' });
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'while stopping'));
@@ -33,10 +35,11 @@ async function main(): Promise<void> {
       cleanups.push(() => sandboxes!.close());
     }
 
-    const { worker, connection } = await createWorker({ config, logger: logger.child({ name: 'worker' }) });
+    const { worker, connection } = await createWorker({ config, logger: logger.child({ component: 'worker' }) });
     const workerRun = worker.run();
     cleanups.push(async () => {
-      worker.shutdown();
+      // The SDK already begins a shutdown on SIGINT/SIGTERM; shutting down twice throws.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun;
       await connection.close();
     });

@@ -68,6 +68,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
 
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // If this process dies without stopping the server (an uncaught error, a SIGTERM to a parent
+  // that does not forward it), do not leave a server holding the ports behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);

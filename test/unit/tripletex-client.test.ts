@@ -8,7 +8,7 @@ import {
 import {
   CONSUMER_TOKEN, EMPLOYEE_TOKEN, basicAuthOf, captureLogger, fakeClock, sessionHandler, startTestServer, testClient,
   type TestServer,
-} from './tripletex-test-server';
+} from '../support/tripletex-test-server';
 
 const whoAmIBody = {
   value: {

@@ -8,7 +8,7 @@ import {
   TripletexPermissionError, TripletexRateLimitError, TripletexResponseError, TripletexServerError, TripletexValidationError,
   TripletexAuthenticationError,
 } from '../../activities/tripletex/tripletex-errors';
-import { fakeClock, sessionHandler, startTestServer, testClient, type TestServer } from './tripletex-test-server';
+import { fakeClock, sessionHandler, startTestServer, testClient, type TestServer } from '../support/tripletex-test-server';
 
 async function failureOf(promise: Promise<unknown>): Promise<{ error: TripletexError; failure: ApplicationFailure }> {
   const error = await promise.then(() => assert.fail('expected a failure'), (caught: unknown) => caught);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimitPacer, readRateLimitHeaders } from '../../activities/tripletex/rate-limit-pacer';
-import { fakeClock } from './tripletex-test-server';
+import { fakeClock } from '../support/tripletex-test-server';
 
 function pacer(options: ConstructorParameters<typeof RateLimitPacer>[0] = {}) {
   const clock = fakeClock('2026-12-04T10:00:00Z');
