@@ -1,30 +1,43 @@
-// Fault injection for /v2 only (never /_admin): each kind fires with its own rate, drawn from a
-// seeded PRNG so a run is reproducible. One draw per kind per request, always in the same order,
-// so the sequence of faults depends only on the seed and the number of requests.
+// Fault injection for the API paths of a sandbox (never its /_admin): each kind fires with its own
+// rate, drawn from a seeded PRNG so a run is reproducible. One draw per enabled kind per request,
+// always in the same order, so the sequence of faults depends only on the seed and the number of
+// requests. Shared by the Tripletex and the Mystore sandbox; each says which kinds it knows and
+// which methods count as writes (for commitThenDrop).
 
 export interface FaultConfig {
   http500?: number;
   http503?: number;
+  /** A gateway timeout (the Mystore API returns these; brief §1.5). Only sandboxes that list the kind use it. */
+  http504?: number;
   /** Respond after `slowDelayMs` (default 35 s, longer than a client's timeout). The write commits first. */
   slow?: number;
   slowDelayMs?: number;
   /** Destroy the socket before reading the request or doing anything. */
   resetBeforeWrite?: number;
-  /** POST/PUT only: perform and commit the write, then destroy the socket without responding. */
+  /** Writes only: perform and commit the write, then destroy the socket without responding. */
   commitThenDrop?: number;
   /** Only these methods (default all). */
   methods?: string[];
-  /** Only paths (after /v2, decoded, e.g. "/invoice") starting with one of these, or matching a RegExp. */
+  /** Only paths (as the sandbox passes them to `pick`, decoded) starting with one of these, or matching a RegExp. */
   paths?: Array<string | RegExp>;
 }
 
-export type FaultKind = 'http500' | 'http503' | 'slow' | 'resetBeforeWrite' | 'commitThenDrop';
-const ORDER: readonly FaultKind[] = ['resetBeforeWrite', 'http500', 'http503', 'slow', 'commitThenDrop'];
+export type FaultKind = 'http500' | 'http503' | 'http504' | 'slow' | 'resetBeforeWrite' | 'commitThenDrop';
+
+/** The Tripletex sandbox's kinds, in its draw order (kept so its seeds give the same faults as before). */
+export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ['resetBeforeWrite', 'http500', 'http503', 'slow', 'commitThenDrop'];
 
 export const DEFAULT_SLOW_DELAY_MS = 35_000;
 
+export interface FaultInjectorOptions {
+  /** The kinds this sandbox injects, in draw order. Default DEFAULT_FAULT_KINDS. */
+  kinds?: readonly FaultKind[];
+  /** Methods commitThenDrop applies to. Default POST and PUT. */
+  writeMethods?: readonly string[];
+}
+
 /** mulberry32: tiny, fast, good enough for picking faults deterministically. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -37,9 +50,13 @@ function mulberry32(seed: number): () => number {
 
 export class FaultInjector {
   private random: () => number;
+  private readonly kinds: readonly FaultKind[];
+  private readonly writeMethods: readonly string[];
 
-  constructor(private config: FaultConfig, private readonly seed: number) {
+  constructor(private config: FaultConfig, private readonly seed: number, options: FaultInjectorOptions = {}) {
     this.random = mulberry32(seed);
+    this.kinds = options.kinds ?? DEFAULT_FAULT_KINDS;
+    this.writeMethods = (options.writeMethods ?? ['POST', 'PUT']).map((m) => m.toUpperCase());
   }
 
   setConfig(config: FaultConfig): void { this.config = config; }
@@ -49,12 +66,12 @@ export class FaultInjector {
   /** The fault to inject for this request, if any. */
   pick(method: string, path: string): FaultKind | null {
     const c = this.config;
-    const rolls = ORDER.map((kind) => ({ kind, roll: this.random() }));
+    const rolls = this.kinds.map((kind) => ({ kind, roll: this.random() }));
     if (c.methods && !c.methods.map((m) => m.toUpperCase()).includes(method)) return null;
     if (c.paths && !c.paths.some((p) => (typeof p === 'string' ? path.startsWith(p) : p.test(path)))) return null;
     for (const { kind, roll } of rolls) {
       const rate = c[kind] ?? 0;
-      if (kind === 'commitThenDrop' && method !== 'POST' && method !== 'PUT') continue;
+      if (kind === 'commitThenDrop' && !this.writeMethods.includes(method)) continue;
       if (roll < rate) return kind;
     }
     return null;

@@ -1,7 +1,7 @@
-// One JSON line per /v2 request (the contract tests validate every line against the spec).
-// Tokens are masked everywhere: consumer/employee tokens in the query, session tokens in
-// bodies; the Authorization header is never logged. Written synchronously so that a committed
-// write is on disk even when the connection is then cut (commitThenDrop).
+// One JSON line per API request of a sandbox (the Tripletex contract tests validate every line
+// against the spec). Secrets are masked: the query parameters and body keys each sandbox names
+// (at any depth of a body); the Authorization header is never logged. Written synchronously so
+// that a committed write is on disk even when the connection is then cut (commitThenDrop).
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -16,28 +16,37 @@ export interface RequestLogLine {
   fault?: string;
 }
 
-const MASK = '***';
-const SECRET_QUERY = new Set(['consumerToken', 'employeeToken', 'token']);
-const SECRET_KEYS = new Set(['token', 'encryptionKey', 'consumerToken', 'employeeToken', 'sessionToken']);
+export interface RequestLogOptions {
+  /** Query parameters whose value is replaced by "***". */
+  secretQueryKeys?: Iterable<string>;
+  /** Body keys (any depth) whose string value is replaced by "***". */
+  secretBodyKeys?: Iterable<string>;
+}
 
-export function maskQuery(query: Record<string, string>): Record<string, string> {
+export const MASK = '***';
+
+export function maskQuery(query: Record<string, string>, secret: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(query)) out[k] = SECRET_QUERY.has(k) ? MASK : v;
+  for (const [k, v] of Object.entries(query)) out[k] = secret.has(k) ? MASK : v;
   return out;
 }
 
-export function maskBody(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(maskBody);
+export function maskBody(body: unknown, secret: ReadonlySet<string>): unknown {
+  if (Array.isArray(body)) return body.map((b) => maskBody(b, secret));
   if (body === null || typeof body !== 'object') return body;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body)) out[k] = SECRET_KEYS.has(k) && typeof v === 'string' ? MASK : maskBody(v);
+  for (const [k, v] of Object.entries(body)) out[k] = secret.has(k) && typeof v === 'string' ? MASK : maskBody(v, secret);
   return out;
 }
 
 export class RequestLog {
   private fd: number | null = null;
+  private readonly secretQuery: ReadonlySet<string>;
+  private readonly secretBody: ReadonlySet<string>;
 
-  constructor(path: string | undefined) {
+  constructor(path: string | undefined, options: RequestLogOptions = {}) {
+    this.secretQuery = new Set(options.secretQueryKeys ?? []);
+    this.secretBody = new Set(options.secretBodyKeys ?? []);
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
       this.fd = openSync(path, 'a');
@@ -46,7 +55,12 @@ export class RequestLog {
 
   write(line: RequestLogLine): void {
     if (this.fd === null) return;
-    const masked = { ...line, query: maskQuery(line.query), requestBody: maskBody(line.requestBody), responseBody: maskBody(line.responseBody) };
+    const masked = {
+      ...line,
+      query: maskQuery(line.query, this.secretQuery),
+      requestBody: maskBody(line.requestBody, this.secretBody),
+      responseBody: maskBody(line.responseBody, this.secretBody),
+    };
     writeSync(this.fd, JSON.stringify(masked) + '\n');
   }
 

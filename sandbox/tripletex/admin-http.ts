@@ -2,7 +2,7 @@
 // other processes. Same operations as the in-process `admin`. Never subject to faults or
 // rate limits.
 import { SandboxAdminError, type TripletexSandboxAdmin } from './admin';
-import type { FaultConfig } from './faults';
+import type { FaultConfig } from '../shared/faults';
 import type { Access } from './store';
 
 export interface AdminHttpResult { status: number; body: unknown }

@@ -4,7 +4,7 @@
 // The same operations are served over HTTP under /_admin (admin-http.ts).
 import { oreToKroner } from './amounts';
 import { SandboxHttpError } from './api-error';
-import type { FaultConfig } from './faults';
+import type { FaultConfig } from '../shared/faults';
 import { createInvoice } from './invoicing';
 import type { RateLimitConfig } from './rate-limit';
 import { ACCOUNTS } from './reference-data';

@@ -5,7 +5,7 @@ export type {
   CustomerView, OrderView, ManualInvoiceInput,
 } from './admin';
 export { SandboxAdminError } from './admin';
-export type { FaultConfig, FaultKind } from './faults';
+export type { FaultConfig, FaultKind } from '../shared/faults';
 export type { RateLimitConfig } from './rate-limit';
-export type { RequestLogLine } from './request-log';
+export type { RequestLogLine } from '../shared/request-log';
 export type { Access } from './store';

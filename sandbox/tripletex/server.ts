@@ -6,9 +6,9 @@ import { createAdmin, type TripletexSandboxAdmin } from './admin';
 import { handleAdmin } from './admin-http';
 import { internalError, invalidJson, newRequestId, notFound, SandboxHttpError, tooManyRequests } from './api-error';
 import { authenticate, requireAccess, type AuthContext } from './auth';
-import { FaultInjector, type FaultConfig, type FaultKind } from './faults';
+import { FaultInjector, type FaultConfig, type FaultKind } from '../shared/faults';
 import { RateLimiter, type RateLimitConfig } from './rate-limit';
-import { RequestLog } from './request-log';
+import { RequestLog } from '../shared/request-log';
 import { preflightFields } from './route-context';
 import { matchRoute } from './router';
 import { SandboxStore } from './store';
@@ -59,7 +59,10 @@ export async function startTripletexSandbox(options: TripletexSandboxOptions = {
   let store = new SandboxStore();
   const faults = new FaultInjector(options.faults ?? {}, options.seed ?? 1);
   const limiter = new RateLimiter(options.rateLimit ?? null);
-  const log = new RequestLog(options.requestLogPath);
+  const log = new RequestLog(options.requestLogPath, {
+    secretQueryKeys: ['consumerToken', 'employeeToken', 'token'],
+    secretBodyKeys: ['token', 'encryptionKey', 'consumerToken', 'employeeToken', 'sessionToken'],
+  });
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let served = 0;
