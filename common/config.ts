@@ -47,6 +47,8 @@ export const configSchema = z
     MYSTORE_BASE_URL: httpUrl.default('http://127.0.0.1:8702'),
     /** Calls a minute allowed per Mystore token; Mystore documents about 120. */
     MYSTORE_RATE_LIMIT_PER_MINUTE: positiveInt.default(120),
+    /** Per-request timeout for Mystore calls, in milliseconds (a webhook read must finish well inside an activity). */
+    MYSTORE_TIMEOUT_MS: positiveInt.default(30_000),
 
     /** Port of the Tripletex sandbox (embedded default, tests, demo). */
     SANDBOX_TRIPLETEX_PORT: port.default(8701),

@@ -20,3 +20,38 @@ export const TripletexFailureType = {
 } as const;
 
 export type TripletexFailureType = (typeof TripletexFailureType)[keyof typeof TripletexFailureType];
+
+export const MystoreFailureType = {
+  /** 403 "Token has expired or is invalid" (or 401): the token is wrong, expired, revoked or for another shop. */
+  Authentication: 'MystoreAuthentication',
+  /** 403 "Missing scope: …": the token lacks a scope; details name it. The merchant must create a new token. */
+  MissingScope: 'MystoreMissingScope',
+  NotFound: 'MystoreNotFound',
+  /** 400 (bad page size, unknown field or filter, refused write) and other unexpected 4xx. */
+  BadRequest: 'MystoreBadRequest',
+  /** 429, or the token's quota is spent for longer than an activity should wait; nextRetryDelay says when. */
+  RateLimited: 'MystoreRateLimited',
+  /** 5xx, including the 504 Mystore's gateway answers with. */
+  Server: 'MystoreServer',
+  /** Timeout, refused or dropped connection. */
+  Network: 'MystoreNetwork',
+  /** The response (or the order in it) did not have the shape docs/mystore-api-model.md describes. */
+  ResponseInvalid: 'MystoreResponseInvalid',
+} as const;
+
+export type MystoreFailureType = (typeof MystoreFailureType)[keyof typeof MystoreFailureType];
+
+/** Failures about the shop itself rather than either API. */
+export const ShopFailureType = {
+  /** No shop workflow: the shop was never onboarded. */
+  NotRegistered: 'ShopNotRegistered',
+  Offboarded: 'ShopOffboarded',
+} as const;
+
+/** Business failures a transfer parks on: a person must fix something, then retry. */
+export const TransferFailureType = {
+  /** A VAT code the order needs is not active in Tripletex. */
+  VatCodeInactive: 'TransferVatCodeInactive',
+  /** The Tripletex company has no currency with the order's code. */
+  CurrencyUnknown: 'TransferCurrencyUnknown',
+} as const;

@@ -2,7 +2,7 @@
 import type { TripletexTransport } from './tripletex-client';
 import {
   BANK_ACCOUNT_FIELDS, PAYMENT_TYPE_FIELDS, VAT_TYPE_FIELDS,
-  bankAccountSchema, paymentTypeSchema, vatTypeSchema,
+  bankAccountSchema, currencySchema, paymentTypeSchema, vatTypeSchema,
   type TripletexBankAccount, type TripletexPaymentType, type TripletexVatType,
 } from './tripletex-schemas';
 
@@ -33,4 +33,13 @@ export function listBankAccounts(t: TripletexTransport): Promise<TripletexBankAc
 /** `GET /invoice/paymentType`: incoming payment types; ids differ per company, match by description (brief §6.6). */
 export function listPaymentTypes(t: TripletexTransport): Promise<TripletexPaymentType[]> {
   return t.listAll('/invoice/paymentType', paymentTypeSchema, { fields: PAYMENT_TYPE_FIELDS });
+}
+
+/**
+ * `GET /currency?code=EUR`: the company's id for a currency code, for invoices not in NOK
+ * (ids are per environment: NOK was 1 in one, brief §6.1). undefined when there is none.
+ */
+export async function findCurrencyId(t: TripletexTransport, code: string): Promise<number | undefined> {
+  const currencies = await t.listAll('/currency', currencySchema, { code, fields: 'id,code' });
+  return currencies.find((currency) => currency.code === code)?.id;
 }

@@ -28,6 +28,12 @@ import {
 } from './tripletex-errors';
 import { apiErrorSchema, listEnvelope, sessionTokenSchema, valueEnvelope } from './tripletex-schemas';
 import { createTripletexOperations, type TripletexOperations } from './tripletex-operations';
+import {
+  NOT_SENT_NETWORK_CODES, formatIssuePath as formatPath, networkErrorCode as networkCode, throwError, toSearchParams,
+  type Query,
+} from '../http/http-helpers';
+
+export type { Query, QueryValue } from '../http/http-helpers';
 
 export interface TripletexClientOptions {
   /** API base URL ending in /v2, e.g. https://tripletex.no/v2 (config TRIPLETEX_BASE_URL). */
@@ -49,15 +55,10 @@ export interface TripletexClientOptions {
   pacer?: RateLimitPacer;
 }
 
-export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
-export type Query = Readonly<Record<string, QueryValue>>;
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Default page size: Tripletex's own default `count` on every list endpoint (brief §2). */
 export const DEFAULT_PAGE_SIZE = 1000;
-
-/** Status codes after which a write may or may not have happened. */
-const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 interface RawResponse {
   readonly status: number;
@@ -337,35 +338,4 @@ function basicAuth(sessionToken: string): string {
  */
 function encodePath(path: string): string {
   return path.replace(/>/g, '%3E');
-}
-
-/**
- * Query string: undefined/null dropped, lists comma-separated ("in" filters, brief §2). Spaces
- * go as %20, not the form-style '+' URLSearchParams writes: every server decodes %20, while
- * whether Tripletex reads '+' in a query as a space is UNCONFIRMED (a literal '+' is %2B either way).
- */
-function toSearchParams(query: Query): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value === undefined || value === null) continue;
-    params.set(name, Array.isArray(value) ? value.join(',') : String(value));
-  }
-  return params.toString().replace(/\+/g, '%20');
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-function networkCode(error: unknown): string | undefined {
-  for (let current: unknown = error, depth = 0; current && depth < 4; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function throwError(error: Error): never {
-  throw error;
 }

@@ -8,7 +8,7 @@ import {
   createCreditNote, createInvoice, registerPayment, searchInvoices,
   type CreateCreditNoteInput, type CreateInvoiceOptions, type RegisterPaymentInput, type SearchInvoicesFilter, type TripletexInvoiceDraft,
 } from './invoice-operations';
-import { listBankAccounts, listOutgoingVatTypes, listPaymentTypes } from './ledger-operations';
+import { findCurrencyId, listBankAccounts, listOutgoingVatTypes, listPaymentTypes } from './ledger-operations';
 import { searchOrders, type SearchOrdersFilter } from './order-operations';
 import { probeAccess, whoAmI, type AccessArea } from './session-operations';
 import type {
@@ -24,6 +24,7 @@ export interface TripletexOperations {
   listOutgoingVatTypes(date: string): Promise<TripletexVatType[]>;
   listBankAccounts(): Promise<TripletexBankAccount[]>;
   listPaymentTypes(): Promise<TripletexPaymentType[]>;
+  findCurrencyId(code: string): Promise<number | undefined>;
   createInvoice(draft: TripletexInvoiceDraft, options: CreateInvoiceOptions): Promise<TripletexInvoice>;
   searchInvoices(filter: SearchInvoicesFilter): Promise<TripletexInvoice[]>;
   registerPayment(invoiceId: number, payment: RegisterPaymentInput): Promise<TripletexInvoice>;
@@ -40,6 +41,7 @@ export function createTripletexOperations(t: TripletexTransport): TripletexOpera
     listOutgoingVatTypes: (date) => listOutgoingVatTypes(t, date),
     listBankAccounts: () => listBankAccounts(t),
     listPaymentTypes: () => listPaymentTypes(t),
+    findCurrencyId: (code) => findCurrencyId(t, code),
     createInvoice: (draft, options) => createInvoice(t, draft, options),
     searchInvoices: (filter) => searchInvoices(t, filter),
     registerPayment: (invoiceId, payment) => registerPayment(t, invoiceId, payment),

@@ -102,6 +102,9 @@ export type TripletexBankAccount = z.output<typeof bankAccountSchema>;
 
 export const PAYMENT_TYPE_FIELDS = 'id,description';
 /** [SPEC] PaymentType: ids differ per company, look them up by description (brief §6.6). */
+/** [SPEC] Currency, the fields this app reads. */
+export const currencySchema = z.object({ id, code: z.string() });
+
 export const paymentTypeSchema = z.object({ id, description: z.string().nullish().transform((value) => value ?? '') });
 export type TripletexPaymentType = z.output<typeof paymentTypeSchema>;
 
