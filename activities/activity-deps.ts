@@ -4,10 +4,16 @@
  */
 import type { Logger } from '../common/logger';
 import type { TripletexClient } from './tripletex/tripletex-client';
+import type { ShopDirectory } from './shop-directory';
+import type { MystoreClient } from './mystore/mystore-client';
 
 export interface ActivityDeps {
   /** A Tripletex client for this employee token; clients for the same token share one session. */
   tripletexClient(employeeToken: string): TripletexClient;
+  /** A Mystore client for this shop and token; the same client (and its caches) for the same pair. */
+  mystoreClient(mystoreShop: string, token: string, language: string): MystoreClient;
+  /** Each shop's settings and credentials. */
+  shops: ShopDirectory;
   logger: Logger;
   now(): Date;
 }

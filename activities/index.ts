@@ -4,11 +4,15 @@
  */
 import type { ActivityDeps } from './activity-deps';
 import { createOnboardingActivities } from './onboarding-activities';
+import { createMystoreTransferActivities } from './mystore-transfer-activities';
+import { createTripletexTransferActivities } from './tripletex-transfer-activities';
 
 export type { ActivityDeps } from './activity-deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createOnboardingActivities(deps),
+    ...createMystoreTransferActivities(deps),
+    ...createTripletexTransferActivities(deps),
   };
 }

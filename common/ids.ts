@@ -12,3 +12,12 @@ export const shopIdSchema = z
 export function onboardingWorkflowId(shopId: string): string {
   return `onboarding-${shopId}`;
 }
+
+export function shopWorkflowId(shopId: string): string {
+  return `shop-${shopId}`;
+}
+
+/** One transfer workflow per order: a second start for the same order finds the first. */
+export function transferWorkflowId(shopId: string, orderId: string): string {
+  return `transfer-${shopId}-${orderId}`;
+}

@@ -2,11 +2,16 @@
  * Builds a Worker with the real dependencies: the Tripletex client per employee token, pino, the
  * payload codec, and the workflows (bundled from workflows/index.ts, or a prebuilt bundle).
  */
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { createTripletexClient } from '../activities/tripletex/tripletex-client';
+import { createMystoreClient, type MystoreClient } from '../activities/mystore/mystore-client';
+import type { Client } from '@temporalio/client';
 import { createDataConverter } from '../common/payload-codec';
+import { connectTemporalClient } from '../common/temporal-client';
+import { createTemporalShopDirectory } from '../activities/shop-directory';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { installTemporalRuntimeLogger } from './runtime-logger';
@@ -24,8 +29,28 @@ export interface CreateWorkerOptions {
   deps?: Partial<ActivityDeps>;
 }
 
-export function createActivityDeps(config: Config, logger: Logger): ActivityDeps {
+export function createActivityDeps(config: Config, logger: Logger, temporal: Client): ActivityDeps {
+  // One Mystore client per shop and token, so its caches (order statuses, whether `include`
+  // works) serve every order of the shop. Keyed by a hash: the map never holds a token.
+  const mystoreClients = new Map<string, MystoreClient>();
   return {
+    mystoreClient: (mystoreShop, token, language) => {
+      const key = createHash('sha256').update(`${mystoreShop}\n${token}\n${language}`).digest('hex');
+      let client = mystoreClients.get(key);
+      if (!client) {
+        client = createMystoreClient({
+          baseUrl: config.MYSTORE_BASE_URL,
+          shop: mystoreShop,
+          token,
+          language,
+          rateLimitPerMinute: config.MYSTORE_RATE_LIMIT_PER_MINUTE,
+          timeoutMs: config.MYSTORE_TIMEOUT_MS,
+          logger: logger.child({ component: 'mystore' }),
+        });
+        mystoreClients.set(key, client);
+      }
+      return client;
+    },
     tripletexClient: (employeeToken) =>
       createTripletexClient({
         baseUrl: config.TRIPLETEX_BASE_URL,
@@ -35,16 +60,19 @@ export function createActivityDeps(config: Config, logger: Logger): ActivityDeps
         sessionDays: config.TRIPLETEX_SESSION_DAYS,
         logger: logger.child({ component: 'tripletex' }),
       }),
+    shops: createTemporalShopDirectory(temporal),
     logger,
     now: () => new Date(),
   };
 }
 
-export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: { close(): Promise<void> } }> {
   const { config, logger } = options;
   installTemporalRuntimeLogger(logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const deps = { ...createActivityDeps(config, logger), ...options.deps };
+  // Activities read shop records from the shops' workflows through this client.
+  const temporal = await connectTemporalClient(config);
+  const deps = { ...createActivityDeps(config, logger, temporal), ...options.deps };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -53,5 +81,5 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     activities: createActivities(deps),
     dataConverter: createDataConverter(config),
   });
-  return { worker, connection };
+  return { worker, connection: { close: async () => { await temporal.connection.close(); await connection.close(); } } };
 }

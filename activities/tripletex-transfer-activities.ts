@@ -1,0 +1,208 @@
+/**
+ * The Tripletex side of an order's transfer: find or create the customer, create the one
+ * invoice, register extra payments. Every create is preceded by a look for what an earlier try
+ * may have created whenever that try's outcome is unknown (DESIGN.md "Exactly one invoice per
+ * order"): Tripletex has no idempotency keys, so the reference written on the order is the key.
+ */
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { TransferFailureType } from '../common/failure-types';
+import { addDays } from '../domain/calendar';
+import type { CustomerDraft, InvoiceDraft, PaymentDraft } from '../domain/invoice-draft';
+import type { ActivityDeps } from './activity-deps';
+import { oreToKroner, kronerToOre } from './tripletex/money';
+import { withTripletexFailures } from './tripletex/to-application-failure';
+import type { TripletexClient } from './tripletex/tripletex-client';
+import { TripletexValidationError } from './tripletex/tripletex-errors';
+import type { TripletexInvoice } from './tripletex/tripletex-schemas';
+
+export interface TransferredInvoice {
+  invoiceId: number;
+  invoiceNumber: number;
+  /** Minor units, VAT included, as Tripletex computed it. */
+  amount: number;
+  /** Minor units still to be paid. */
+  amountOutstanding: number;
+  /** True when an earlier try had already created it. */
+  foundExisting: boolean;
+}
+
+/** A VAT code list per company, kept an hour: VAT codes change rarely, invoices come often. */
+const VAT_CACHE_MS = 60 * 60 * 1000;
+
+export function createTripletexTransferActivities(deps: ActivityDeps) {
+  const vatTypeIds = new Map<string, { byNumber: Map<string, number>; expiresAt: number }>();
+
+  async function clientFor(shopId: string): Promise<TripletexClient> {
+    const shop = await deps.shops.get(shopId);
+    return deps.tripletexClient(shop.credentials.tripletexEmployeeToken);
+  }
+
+  async function resolveVatTypeIds(tripletex: TripletexClient, shopId: string, codes: string[], date: string): Promise<Map<string, number>> {
+    const cached = vatTypeIds.get(shopId);
+    const fresh = cached && cached.expiresAt > deps.now().getTime() && codes.every((code) => cached.byNumber.has(code));
+    if (fresh) return cached.byNumber;
+    // Read again when a code is missing from the cache: the merchant may just have activated it.
+    const types = await tripletex.listOutgoingVatTypes(date);
+    const byNumber = new Map(types.map((type) => [type.number, type.id]));
+    vatTypeIds.set(shopId, { byNumber, expiresAt: deps.now().getTime() + VAT_CACHE_MS });
+    const missing = codes.filter((code) => !byNumber.has(code));
+    if (missing.length > 0) {
+      throw ApplicationFailure.create({
+        type: TransferFailureType.VatCodeInactive,
+        nonRetryable: true,
+        message: `Outgoing VAT code ${missing.join(', ')} is not active in Tripletex, and this order needs it. Activate it in Tripletex's VAT settings, then retry the transfer.`,
+        details: [{ missingVatCodes: missing }],
+      });
+    }
+    return byNumber;
+  }
+
+  return {
+    /**
+     * Finds the order's customer by the draft's match (customer number, organisation number or
+     * e-mail) and creates it when there is none. A create whose outcome was unknown is found by
+     * the same search on the next try, so this never makes two customers.
+     */
+    async ensureTripletexCustomer(input: { shopId: string; customer: CustomerDraft }): Promise<{ customerId: number; created: boolean }> {
+      return withTripletexFailures(async () => {
+        const tripletex = await clientFor(input.shopId);
+        const existing = await findCustomer(tripletex, input.customer);
+        if (existing !== undefined) return { customerId: existing, created: false };
+        const { customer } = input;
+        try {
+          const created = await tripletex.createCustomer({
+            name: customer.name,
+            ...(customer.customerNumber !== null ? { customerNumber: customer.customerNumber } : {}),
+            ...(customer.organizationNumber ? { organizationNumber: customer.organizationNumber } : {}),
+            email: customer.email,
+            invoiceEmail: customer.email,
+            phoneNumberMobile: customer.phone,
+            isPrivateIndividual: customer.isPrivateIndividual,
+            language: customer.language,
+            // E-mail unless the merchant set the customer up for EHF in Tripletex themselves:
+            // EHF to a receiver not registered for it fails the invoice (brief §2.3).
+            invoiceSendMethod: 'EMAIL',
+            postalAddress: { addressLine1: customer.postalAddress.addressLine1, postalCode: customer.postalAddress.postalCode, city: customer.postalAddress.city },
+          });
+          return { customerId: created.id, created: true };
+        } catch (error) {
+          // A duplicate customer number means someone (or an earlier try) created it meanwhile.
+          if (error instanceof TripletexValidationError) {
+            const raced = await findCustomer(tripletex, input.customer);
+            if (raced !== undefined) return { customerId: raced, created: false };
+          }
+          throw error;
+        }
+      });
+    },
+
+    /**
+     * Creates the order's one invoice: `POST /invoice` with the order and its lines embedded and,
+     * for a prepaid order, its payment in the same call. When an earlier try may have created it
+     * (`lookFirst`, or any retry of this activity), it first searches the invoices of that day
+     * and customer for the order's reference, and returns what it finds instead.
+     */
+    async createTripletexInvoice(input: { shopId: string; draft: InvoiceDraft; customerId: number; lookFirst: boolean }): Promise<TransferredInvoice> {
+      return withTripletexFailures(async () => {
+        const { draft } = input;
+        const tripletex = await clientFor(input.shopId);
+        if (input.lookFirst || activityInfo().attempt > 1) {
+          const existing = await findInvoiceByReference(tripletex, draft, input.customerId);
+          if (existing) return toTransferred(existing, true);
+        }
+        const vatIds = await resolveVatTypeIds(tripletex, input.shopId, [...new Set(draft.lines.map((line) => line.vatCode))], draft.invoiceDate);
+        const currencyId = draft.currency === 'NOK' ? undefined : await currencyIdFor(tripletex, draft.currency);
+        const [firstPayment] = draft.payments;
+        const invoice = await tripletex.createInvoice(
+          {
+            invoiceDate: draft.invoiceDate,
+            invoiceDueDate: draft.dueDate,
+            customer: { id: input.customerId },
+            orders: [{
+              customer: { id: input.customerId },
+              orderDate: draft.invoiceDate,
+              deliveryDate: draft.invoiceDate,
+              reference: draft.reference,
+              invoiceComment: draft.comment,
+              // Shop prices include VAT: send them as such, so Tripletex's per-line VAT equals the shop's.
+              isPrioritizeAmountsIncludingVat: true,
+              ...(currencyId !== undefined ? { currency: { id: currencyId } } : {}),
+              orderLines: draft.lines.map((line) => ({
+                description: line.sku ? `${line.description} [${line.sku}]` : line.description,
+                count: line.quantity,
+                unitPriceIncludingVatCurrency: oreToKroner(line.unitPriceIncludingVat),
+                vatType: { id: vatIds.get(line.vatCode)! },
+              })),
+            }],
+          },
+          {
+            sendToCustomer: draft.sendToCustomer,
+            ...(firstPayment ? { paymentTypeId: firstPayment.paymentTypeId, paidAmount: oreToKroner(firstPayment.amount) } : {}),
+          },
+        );
+        return toTransferred(invoice, false);
+      });
+    },
+
+    /**
+     * Registers a payment beyond the one made in the invoice call (a gift card on an order paid
+     * otherwise). A repeat would pay twice, so on a retry it first checks what is outstanding.
+     */
+    async registerTripletexPayment(input: { shopId: string; invoiceId: number; invoiceNumber: number; invoiceDate: string; payment: PaymentDraft; lookFirst: boolean }): Promise<{ amountOutstanding: number }> {
+      return withTripletexFailures(async () => {
+        const tripletex = await clientFor(input.shopId);
+        if (input.lookFirst || activityInfo().attempt > 1) {
+          const [current] = await tripletex.searchInvoices({ invoiceDateFrom: input.invoiceDate, invoiceDateTo: addDays(input.invoiceDate, 1), invoiceNumber: input.invoiceNumber });
+          const outstanding = current ? kronerToOre(current.amountOutstanding ?? 0) : undefined;
+          if (outstanding !== undefined && outstanding < input.payment.amount) return { amountOutstanding: outstanding };
+        }
+        const updated = await tripletex.registerPayment(input.invoiceId, {
+          paymentDate: input.invoiceDate,
+          paymentTypeId: input.payment.paymentTypeId,
+          paidAmount: oreToKroner(input.payment.amount),
+        });
+        return { amountOutstanding: kronerToOre(updated.amountOutstanding ?? 0) };
+      });
+    },
+  };
+}
+
+async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft): Promise<number | undefined> {
+  const { match } = customer;
+  const found =
+    match.by === 'customerNumber' ? await tripletex.findCustomers({ customerAccountNumber: match.customerNumber })
+      : match.by === 'organizationNumber' ? await tripletex.findCustomers({ organizationNumber: match.organizationNumber })
+        : await tripletex.findCustomers({ email: match.email });
+  // Tripletex's filters are exact, but a customer number search could still return several:
+  // prefer the exact number, then the lowest id (the oldest), so the choice is stable.
+  const exact = match.by === 'customerNumber' ? found.filter((candidate) => candidate.customerNumber === match.customerNumber) : found;
+  return exact.map((candidate) => candidate.id).sort((a, b) => a - b)[0];
+}
+
+async function findInvoiceByReference(tripletex: TripletexClient, draft: InvoiceDraft, customerId: number): Promise<TripletexInvoice | undefined> {
+  const invoices = await tripletex.searchInvoices({ invoiceDateFrom: draft.invoiceDate, invoiceDateTo: addDays(draft.invoiceDate, 1), customerId });
+  return invoices.find((invoice) => !invoice.isCreditNote && invoice.orders.some((order) => order.reference === draft.reference));
+}
+
+async function currencyIdFor(tripletex: TripletexClient, code: string): Promise<number> {
+  const id = await tripletex.findCurrencyId(code);
+  if (id === undefined) {
+    throw ApplicationFailure.create({
+      type: TransferFailureType.CurrencyUnknown,
+      nonRetryable: true,
+      message: `Tripletex has no currency ${code}, the currency of this order. Check the order's currency in Mystore.`,
+    });
+  }
+  return id;
+}
+
+function toTransferred(invoice: TripletexInvoice, foundExisting: boolean): TransferredInvoice {
+  return {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.invoiceNumber ?? 0,
+    amount: kronerToOre(invoice.amount ?? 0),
+    amountOutstanding: kronerToOre(invoice.amountOutstanding ?? 0),
+    foundExisting,
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Order → invoice transfers on a real Temporal dev server against both sandboxes over HTTP:
+ * generated orders of every kind become exactly one invoice each with the shop's total; an order
+ * that is not completed waits; commit-then-drop on the invoice call still yields one invoice; an
+ * inactive VAT code parks until retried; a revoked token waits for new credentials.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { DEFAULT_SHOP_SETTINGS, type ShopSettings } from '../../domain/shop-settings';
+import { shopWorkflowId, transferWorkflowId } from '../../common/ids';
+import { registerShop, retryTransfer, startOrSignalTransfer, transferStatus } from '../../client/transfers';
+import type { TransferState } from '../../workflows';
+import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
+import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
+import { recordHistoryIfAsked } from '../support/record-history';
+import { withWorker } from '../support/temporal';
+
+const tripletex = await startTripletexSandboxForTest();
+const mystore = await startMystoreSandboxForTest();
+const env = { ...tripletex.env, ...mystore.env };
+
+interface TestShop {
+  shopId: string;
+  mystoreShop: string;
+  companyId: number;
+  employeeToken: string;
+  mystoreToken: string;
+  settings: ShopSettings;
+}
+
+function createShop(options: { activeVatCodes?: string[] } = {}): TestShop {
+  const shopId = `shop-${randomUUID().slice(0, 8)}`;
+  const company = tripletex.sandbox.admin.createCompany({ name: `Butikk ${shopId} AS`, ...(options.activeVatCodes ? { activeVatCodes: options.activeVatCodes } : {}) });
+  const employeeToken = tripletex.sandbox.admin.createEmployeeToken(company.companyId, {});
+  mystore.sandbox.admin.createShop({ shop: shopId });
+  const mystoreToken = mystore.sandbox.admin.createToken(shopId);
+  const paymentType = (description: string) => company.paymentTypes.find((type) => type.description === description)!.id;
+  const bank = paymentType('Betalt til bank');
+  const settings: ShopSettings = {
+    ...DEFAULT_SHOP_SETTINGS,
+    paymentMethods: {
+      klarna: { prepaid: true, tripletexPaymentTypeId: paymentType('Klarna'), sendInvoice: false },
+      vipps: { prepaid: true, tripletexPaymentTypeId: paymentType('Vipps'), sendInvoice: false },
+      card: { prepaid: true, tripletexPaymentTypeId: bank, sendInvoice: false },
+      giftcard: { prepaid: true, tripletexPaymentTypeId: bank, sendInvoice: false },
+      invoice: { prepaid: false, tripletexPaymentTypeId: null, sendInvoice: true },
+      cod: { prepaid: false, tripletexPaymentTypeId: null, sendInvoice: false },
+    },
+  };
+  return { shopId, mystoreShop: shopId, companyId: company.companyId, employeeToken, mystoreToken, settings };
+}
+
+async function register(client: Client, taskQueue: string, shop: TestShop): Promise<void> {
+  await registerShop(client, taskQueue, {
+    shopId: shop.shopId,
+    mystoreShop: shop.mystoreShop,
+    settings: shop.settings,
+    credentials: { tripletexEmployeeToken: shop.employeeToken, mystoreToken: shop.mystoreToken },
+  });
+}
+
+function orderTotals(shop: TestShop, orderId: string): { payable: number; giftCard: number } {
+  const order = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId);
+  const value = (cls: string) => order.totals.filter((total) => total.attributes.class === cls).reduce((sum, total) => sum + Math.round(Number(total.attributes.value) * 100), 0);
+  return { payable: value('ot_total'), giftCard: -value('ot_gv') };
+}
+
+function invoicesFor(shop: TestShop, orderId: string) {
+  return tripletex.sandbox.admin.listInvoices(shop.companyId).filter((invoice) => invoice.reference === `mystore:${shop.shopId}:${orderId}` && !invoice.isCreditNote);
+}
+
+async function waitForStatus(client: Client, shop: TestShop, orderId: string, status: TransferState['status']): Promise<TransferState> {
+  for (let i = 0; i < 200; i++) {
+    const state = await transferStatus(client, shop.shopId, orderId).catch(() => undefined);
+    if (state?.status === status) return state;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`transfer of order ${orderId} never reached ${status}`);
+}
+
+describe('order → invoice transfer', () => {
+  test('generated orders of every kind each become exactly one invoice with the shop\'s total, written back to Mystore', async () => {
+    const shop = createShop();
+    const orderIds = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 25, status: 'completed', seed: 42 })
+      .filter((orderId) => mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes.order_type !== 'credit');
+    await withWorker(env, async ({ client, taskQueue, config }) => {
+      await register(client, taskQueue, shop);
+      const handles = await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
+      const states = await Promise.all(handles.map((handle) => handle.result() as Promise<TransferState>));
+      for (const [index, state] of states.entries()) {
+        const orderId = orderIds[index]!;
+        assert.equal(state.status, 'Invoiced', `order ${orderId}: ${JSON.stringify(state.problem)}`);
+        const invoices = invoicesFor(shop, orderId);
+        assert.equal(invoices.length, 1, `order ${orderId} has ${invoices.length} invoices`);
+        const { payable, giftCard } = orderTotals(shop, orderId);
+        assert.equal(invoices[0]!.amountOre, payable + giftCard, `order ${orderId}: invoice total equals the shop's`);
+        const writtenBack = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes;
+        assert.equal(writtenBack.invoice_number, String(invoices[0]!.invoiceNumber));
+      }
+      recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, orderIds[0]!), 'transfer-invoiced');
+    });
+  });
+
+  test('an order that is not completed waits, and is invoiced once its status says so', async () => {
+    const shop = createShop();
+    const [orderId] = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 1, status: 'new', seed: 7 });
+    await withWorker(env, async ({ client, taskQueue, config }) => {
+      await register(client, taskQueue, shop);
+      const handle = await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      await waitForStatus(client, shop, orderId!, 'Waiting');
+      assert.equal(invoicesFor(shop, orderId!).length, 0);
+      const completed = mystore.sandbox.admin.getShop(shop.mystoreShop).statuses.find((status) => status.tag === 'completed')!;
+      mystore.sandbox.admin.setOrderStatus(shop.mystoreShop, orderId!, completed.id);
+      // The webhook receiver would do this; a second start is the same workflow.
+      const again = await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      assert.equal(again.workflowId, handle.workflowId);
+      const state = (await handle.result()) as TransferState;
+      assert.equal(state.status, 'Invoiced');
+      assert.equal(invoicesFor(shop, orderId!).length, 1);
+      recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, orderId!), 'transfer-waited-for-completion');
+    });
+  });
+
+  test('commit-then-drop on every invoice call still gives exactly one invoice per order', async () => {
+    const shop = createShop();
+    const orderIds = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 4, status: 'completed', seed: 99 })
+      .filter((orderId) => mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes.order_type !== 'credit');
+    tripletex.sandbox.admin.setFaults({ commitThenDrop: 1, methods: ['POST'], paths: ['/invoice'] });
+    try {
+      await withWorker(env, async ({ client, taskQueue }) => {
+        await register(client, taskQueue, shop);
+        const handles = await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
+        const states = await Promise.all(handles.map((handle) => handle.result() as Promise<TransferState>));
+        for (const [index, state] of states.entries()) {
+          assert.equal(state.status, 'Invoiced');
+          assert.ok(state.steps.some((step) => step.startsWith('Found the invoice an earlier try created')), 'the retry found the committed invoice');
+          assert.equal(invoicesFor(shop, orderIds[index]!).length, 1);
+        }
+      });
+    } finally {
+      tripletex.sandbox.admin.setFaults({});
+    }
+  });
+
+  test('an inactive VAT code parks the transfer with the reason; activated and retried, it is invoiced once', async () => {
+    const shop = createShop({ activeVatCodes: ['31', '33', '5', '6'] });
+    const order = mystore.sandbox.admin.createOrder(shop.mystoreShop, {
+      status: 'completed', paymentModule: 'klarna',
+      lines: [{ name: 'Ullgenser', quantity: 1, priceInclVat: 899, taxRate: 25 }],
+    });
+    await withWorker(env, async ({ client, taskQueue, config }) => {
+      await register(client, taskQueue, shop);
+      const handle = await startOrSignalTransfer(client, taskQueue, shop.shopId, order.id);
+      const parked = await waitForStatus(client, shop, order.id, 'NeedsAttention');
+      assert.match(parked.problem?.message ?? '', /VAT code 3 is not active/);
+      tripletex.sandbox.admin.updateCompanySettings(shop.companyId, { activeVatCodes: ['3', '31', '33', '5', '6'] });
+      await retryTransfer(client, shop.shopId, order.id);
+      const state = (await handle.result()) as TransferState;
+      assert.equal(state.status, 'Invoiced');
+      assert.equal(invoicesFor(shop, order.id).length, 1);
+      recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, order.id), 'transfer-parked-then-retried');
+    });
+  });
+
+  test('a revoked Tripletex key makes the transfer wait; new credentials let it finish', async () => {
+    const shop = createShop();
+    const [orderId] = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 1, status: 'completed', seed: 3 });
+    tripletex.sandbox.admin.revokeEmployeeToken(shop.employeeToken);
+    await withWorker(env, async ({ client, taskQueue }) => {
+      await register(client, taskQueue, shop);
+      const handle = await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      await waitForStatus(client, shop, orderId!, 'WaitingForCredentials');
+      const newToken = tripletex.sandbox.admin.createEmployeeToken(shop.companyId, {});
+      await client.workflow.getHandle(shopWorkflowId(shop.shopId)).executeUpdate('replaceCredentials', {
+        args: [{ tripletexEmployeeToken: newToken, mystoreToken: shop.mystoreToken }],
+      });
+      // The transfer asks again at its next poll; a retry signal makes that now.
+      await retryTransfer(client, shop.shopId, orderId!);
+      const state = (await handle.result()) as TransferState;
+      assert.equal(state.status, 'Invoiced');
+      assert.equal(invoicesFor(shop, orderId!).length, 1);
+    });
+  });
+});

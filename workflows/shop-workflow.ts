@@ -1,0 +1,51 @@
+/**
+ * The durable home of one shop's settings and credentials (workflow id `shop-<shopId>`), shared
+ * by every worker without a database of our own: activities read it through a query and a small
+ * cache (activities/shop-directory.ts). Its history holds the tokens only inside encrypted
+ * payloads. It runs until the shop is offboarded, continuing as new when its history grows.
+ */
+import { condition, continueAsNew, defineQuery, defineSignal, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { ShopSettings } from '../domain/shop-settings';
+
+export interface ShopCredentials {
+  tripletexEmployeeToken: string;
+  mystoreToken: string;
+}
+
+export interface ShopRecord {
+  shopId: string;
+  /** The shop's name in Mystore's API (`/shops/{mystoreShop}/`). */
+  mystoreShop: string;
+  settings: ShopSettings;
+  credentials: ShopCredentials;
+  /** Increases with every credential change, so a transfer can tell that new credentials arrived. */
+  credentialsVersion: number;
+  offboarded: boolean;
+}
+
+export const shopRecordQuery = defineQuery<ShopRecord>('shopRecord');
+/** Replaces the credentials (after they were validated, see onboarding); returns the new version. */
+export const replaceCredentialsUpdate = defineUpdate<number, [ShopCredentials]>('replaceCredentials');
+export const updateSettingsUpdate = defineUpdate<ShopSettings, [Partial<ShopSettings>]>('updateSettings');
+export const offboardSignal = defineSignal('offboard');
+
+export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
+  const record: ShopRecord = { ...initial };
+  setHandler(shopRecordQuery, () => record);
+  setHandler(replaceCredentialsUpdate, (credentials) => {
+    record.credentials = credentials;
+    record.credentialsVersion += 1;
+    return record.credentialsVersion;
+  });
+  setHandler(updateSettingsUpdate, (changes) => {
+    record.settings = { ...record.settings, ...changes };
+    return record.settings;
+  });
+  setHandler(offboardSignal, () => {
+    record.offboarded = true;
+  });
+
+  await condition(() => record.offboarded || workflowInfo().continueAsNewSuggested);
+  if (record.offboarded) return record;
+  return continueAsNew<typeof shopWorkflow>(record);
+}
