@@ -8,6 +8,10 @@ import type { Config } from '../common/config';
 import { startDevServer, type DevServer } from '../common/dev-server';
 import type { Logger } from '../common/logger';
 import { startTripletexSandbox, type TripletexSandbox } from '../sandbox/tripletex';
+import { startMystoreSandbox, type MystoreSandbox } from '../sandbox/mystore';
+import { createMystoreClient } from '../activities/mystore/mystore-client';
+import { MystoreWebhookTopics } from '../activities/mystore/mystore-api-assumptions';
+import { createLogger } from '../common/logger';
 
 /** The employee token of the sandbox's demo company: fixed, so scripts and docs can name it. */
 export const DEMO_EMPLOYEE_TOKEN = 'sandbox-demo-employee-token';
@@ -20,8 +24,23 @@ export interface TripletexSandboxInfo {
   companyId: number;
 }
 
+export interface MystoreSandboxInfo {
+  baseUrl: string;
+  shop: string;
+  token: string;
+  /** Where the demo shop's order webhooks go (the webhook receiver). */
+  webhookUrl: string;
+  /** The secret of the demo shop's `orders/update` webhook. */
+  webhookSecret: string;
+  /** Every registered webhook's secret by topic (each Mystore webhook has its own). */
+  webhookSecrets: Record<string, string>;
+}
+
 export interface RunningSandboxes {
   tripletex: TripletexSandboxInfo;
+  mystore: MystoreSandboxInfo;
+  /** The sandboxes themselves, for seeding demo orders. */
+  servers: { tripletex: TripletexSandbox; mystore: MystoreSandbox };
   close(): Promise<void>;
 }
 
@@ -47,19 +66,39 @@ export async function startLocalTemporal(config: Config, logger: Logger): Promis
   });
 }
 
-/** Starts the Tripletex sandbox on its configured port and creates the demo company. */
+/**
+ * Starts both sandboxes on their configured ports: the Tripletex one with the demo company, the
+ * Mystore one with the demo shop, a token, and its order webhooks registered (through the
+ * sandbox's API, as onboarding does) to the webhook receiver's local address.
+ */
 export async function startSandboxes(config: Config, options: { requestLogDir?: string } = {}): Promise<RunningSandboxes> {
-  const tripletex: TripletexSandbox = await startTripletexSandbox({
-    port: config.SANDBOX_TRIPLETEX_PORT,
-    ...(options.requestLogDir ? { requestLogPath: path.join(options.requestLogDir, 'tripletex-requests.jsonl') } : {}),
-  });
-  const consumerToken = await tripletex.admin.createConsumerToken(config.TRIPLETEX_CONSUMER_TOKEN);
-  const company = await tripletex.admin.createCompany({ name: 'Demo Nettbutikk AS', organizationNumber: '999999999' });
-  const employeeToken = await tripletex.admin.createEmployeeToken(company.companyId, { token: DEMO_EMPLOYEE_TOKEN });
-  return {
-    tripletex: { baseUrl: tripletex.baseUrl, consumerToken, employeeToken, companyId: company.companyId },
-    close: () => tripletex.close(),
-  };
+  const logPath = (name: string) => (options.requestLogDir ? { requestLogPath: path.join(options.requestLogDir, name) } : {});
+  const tripletex = await startTripletexSandbox({ port: config.SANDBOX_TRIPLETEX_PORT, ...logPath('tripletex-requests.jsonl') });
+  const mystore = await startMystoreSandbox({ port: config.SANDBOX_MYSTORE_PORT, rateLimitPerMinute: config.MYSTORE_RATE_LIMIT_PER_MINUTE, ...logPath('mystore-requests.jsonl') });
+  try {
+    const consumerToken = tripletex.admin.createConsumerToken(config.TRIPLETEX_CONSUMER_TOKEN);
+    const company = tripletex.admin.createCompany({ name: 'Demo Nettbutikk AS', organizationNumber: '999999999' });
+    const employeeToken = tripletex.admin.createEmployeeToken(company.companyId, { token: DEMO_EMPLOYEE_TOKEN });
+
+    mystore.admin.createShop({ shop: DEMO_SHOP_ID, storeName: 'Demo Nettbutikk' });
+    const mystoreToken = mystore.admin.createToken(DEMO_SHOP_ID);
+    const webhookUrl = `http://127.0.0.1:${config.WEBHOOK_PORT}/webhooks/mystore/${DEMO_SHOP_ID}`;
+    const demoShop = createMystoreClient({ baseUrl: mystore.baseUrl, shop: DEMO_SHOP_ID, token: mystoreToken, logger: createLogger({ level: 'silent' }) });
+    const webhookSecrets: Record<string, string> = {};
+    for (const topic of MystoreWebhookTopics) webhookSecrets[topic] = (await demoShop.registerWebhook({ topic, address: webhookUrl })).secret;
+
+    return {
+      tripletex: { baseUrl: tripletex.baseUrl, consumerToken, employeeToken, companyId: company.companyId },
+      mystore: { baseUrl: mystore.baseUrl, shop: DEMO_SHOP_ID, token: mystoreToken, webhookUrl, webhookSecret: webhookSecrets['orders/update']!, webhookSecrets },
+      servers: { tripletex, mystore },
+      close: async () => {
+        await Promise.all([tripletex.close(), mystore.close()]);
+      },
+    };
+  } catch (error) {
+    await Promise.all([tripletex.close(), mystore.close()]);
+    throw error;
+  }
 }
 
 export function temporalUiUrlForShop(config: Config, shopId: string): string {

@@ -9,7 +9,7 @@ import { startSandboxes } from './local-stack';
 
 const program = new Command()
   .name('npm run sandbox --')
-  .description('Run the Tripletex sandbox with a demo company')
+  .description('Run the Tripletex and Mystore sandboxes with a demo company and a demo shop')
   .option('--json', 'print one JSON line with URLs and tokens first on stdout')
   .option('--request-log <dir>', 'write the request log(s) as JSONL into this folder')
   .parse();
@@ -19,13 +19,19 @@ const options = program.opts<{ json?: boolean; requestLog?: string }>();
 async function main(): Promise<void> {
   const config = loadConfig();
   const sandboxes = await startSandboxes(config, options.requestLog ? { requestLogDir: options.requestLog } : {});
-  const { tripletex } = sandboxes;
+  const { tripletex, mystore } = sandboxes;
   if (options.json) {
-    console.log(JSON.stringify({ tripletex: { baseUrl: tripletex.baseUrl, consumerToken: tripletex.consumerToken, employeeToken: tripletex.employeeToken } }));
+    console.log(JSON.stringify({
+      tripletex: { baseUrl: tripletex.baseUrl, consumerToken: tripletex.consumerToken, employeeToken: tripletex.employeeToken },
+      mystore: { baseUrl: mystore.baseUrl, shop: mystore.shop, token: mystore.token, webhookSecret: mystore.webhookSecret, webhookSecrets: mystore.webhookSecrets, webhookUrl: mystore.webhookUrl },
+    }));
   } else {
     console.log(`Tripletex sandbox: ${tripletex.baseUrl}`);
     console.log(`  demo company id ${tripletex.companyId}, consumer token "${tripletex.consumerToken}", employee token "${tripletex.employeeToken}"`);
-    console.log('Ctrl-C stops it.');
+    console.log(`Mystore sandbox:   ${mystore.baseUrl}/shops/${mystore.shop}/`);
+    console.log(`  token ${mystore.token}`);
+    console.log(`  order webhooks go to ${mystore.webhookUrl}`);
+    console.log('Ctrl-C stops them.');
   }
   const stop = () => {
     void sandboxes.close().then(() => process.exit(0));

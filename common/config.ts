@@ -54,6 +54,11 @@ export const configSchema = z
     SANDBOX_TRIPLETEX_PORT: port.default(8701),
     /** Port of the Mystore sandbox (embedded default, tests, demo). */
     SANDBOX_MYSTORE_PORT: port.default(8702),
+    /**
+     * Port of the webhook receiver (POST /webhooks/mystore/:shop). The sandbox's demo shop
+     * registers its order webhooks to this port on 127.0.0.1.
+     */
+    WEBHOOK_PORT: port.default(8703),
 
     /** trace | debug | info | warn | error | fatal | silent. */
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
