@@ -35,6 +35,14 @@ export function createMystoreTransferActivities(deps: ActivityDeps) {
       );
     },
 
+    /**
+     * Hands a credit order (refund or return) to its original order's transfer, which turns it
+     * into a credit note on the same history; starts that transfer again if it had finished.
+     */
+    async forwardCreditOrder(input: { shopId: string; originalOrderId: string; creditOrderId: string }): Promise<void> {
+      await deps.signalTransfer(input.shopId, input.originalOrderId, { name: 'refund', creditOrderId: input.creditOrderId });
+    },
+
     /** The shop's current credentials version, read fresh (no cache): a waiting transfer compares it with the one that was rejected. */
     async shopCredentialsVersion(input: { shopId: string }): Promise<{ credentialsVersion: number }> {
       deps.shops.forget(input.shopId);

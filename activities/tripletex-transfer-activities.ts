@@ -146,6 +146,22 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
     },
 
     /**
+     * Credits an invoice in full (`:createCreditNote`). A second credit note would credit twice,
+     * so it always looks first for a credit note of this invoice on the credit's date: credits
+     * are rare, the extra read is cheap.
+     */
+    async creditTripletexInvoice(input: { shopId: string; invoiceId: number; customerId: number; date: string; comment: string; sendToCustomer: boolean }): Promise<TransferredInvoice> {
+      return withTripletexFailures(async () => {
+        const tripletex = await clientFor(input.shopId);
+        const sameDay = await tripletex.searchInvoices({ invoiceDateFrom: input.date, invoiceDateTo: addDays(input.date, 1), customerId: input.customerId });
+        const existing = sameDay.find((invoice) => invoice.isCreditNote && invoice.creditedInvoice === input.invoiceId);
+        if (existing) return toTransferred(existing, true);
+        const creditNote = await tripletex.createCreditNote(input.invoiceId, { date: input.date, comment: input.comment, sendToCustomer: input.sendToCustomer });
+        return toTransferred(creditNote, false);
+      });
+    },
+
+    /**
      * Registers a payment beyond the one made in the invoice call (a gift card on an order paid
      * otherwise). A repeat would pay twice, so on a retry it first checks what is outstanding.
      */

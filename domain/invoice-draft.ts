@@ -103,13 +103,18 @@ export function buildInvoiceDraft(order: MystoreOrderAggregate, settings: ShopSe
   const payable = amountIncludingVat - giftCardAmount;
   const payments: PaymentDraft[] = [];
   let sendToCustomer = false;
-  if (payable !== 0) {
-    const method = settings.paymentMethods[order.paymentModule];
+  const method = settings.paymentMethods[order.paymentModule];
+  if (payable > 0) {
     if (!method || (method.prepaid && method.tripletexPaymentTypeId === null)) return { ok: false, rejection: unmapped(order.paymentModule, order.paymentMethod) };
     if (method.prepaid) payments.push({ purpose: 'order', paymentTypeId: method.tripletexPaymentTypeId!, amount: payable });
     else sendToCustomer = method.sendInvoice;
+  } else if (payable < 0) {
+    // A credit: the money goes back through the payment provider (Klarna, Vipps, card) or is
+    // settled against the open invoice; Tripletex gets the credit invoice, sent only where the
+    // original invoice would have been.
+    sendToCustomer = method !== undefined && !method.prepaid && method.sendInvoice;
   }
-  if (giftCardAmount !== 0) {
+  if (giftCardAmount > 0) {
     const giftCard = settings.paymentMethods[GIFT_CARD_MODULE];
     if (!giftCard?.tripletexPaymentTypeId) return { ok: false, rejection: unmapped(GIFT_CARD_MODULE, 'gift card') };
     payments.push({ purpose: 'gift-card', paymentTypeId: giftCard.tripletexPaymentTypeId, amount: giftCardAmount });

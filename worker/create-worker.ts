@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import { createDataConverter } from '../common/payload-codec';
 import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
+import { startOrSignalTransfer } from '../common/transfers';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { installTemporalRuntimeLogger } from './runtime-logger';
@@ -29,7 +30,7 @@ export interface CreateWorkerOptions {
   deps?: Partial<ActivityDeps>;
 }
 
-export function createActivityDeps(config: Config, logger: Logger, temporal: Client): ActivityDeps {
+export function createActivityDeps(config: Config, logger: Logger, temporal: Client, taskQueue = config.TEMPORAL_TASK_QUEUE): ActivityDeps {
   // One Mystore client per shop and token, so its caches (order statuses, whether `include`
   // works) serve every order of the shop. Keyed by a hash: the map never holds a token.
   const mystoreClients = new Map<string, MystoreClient>();
@@ -61,6 +62,9 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
         logger: logger.child({ component: 'tripletex' }),
       }),
     shops: createTemporalShopDirectory(temporal),
+    signalTransfer: async (shopId, orderId, signal) => {
+      await startOrSignalTransfer(temporal, taskQueue, shopId, orderId, signal);
+    },
     logger,
     now: () => new Date(),
   };
@@ -72,11 +76,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   // Activities read shop records from the shops' workflows through this client.
   const temporal = await connectTemporalClient(config);
-  const deps = { ...createActivityDeps(config, logger, temporal), ...options.deps };
+  const taskQueue = options.taskQueue ?? config.TEMPORAL_TASK_QUEUE;
+  const deps = { ...createActivityDeps(config, logger, temporal, taskQueue), ...options.deps };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: options.taskQueue ?? config.TEMPORAL_TASK_QUEUE,
+    taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
     dataConverter: createDataConverter(config),

@@ -39,6 +39,65 @@ export interface TripletexNewCustomer {
   postalAddress?: TripletexAddressInput;
 }
 
+/** The postal-address lines a customer update sets ([SPEC] Address). */
+export interface TripletexAddressChanges {
+  addressLine1?: string;
+  postalCode?: string;
+  city?: string;
+}
+
+/**
+ * The body of `PUT /customer/{id}`: only the fields to change, spec names ([SPEC] Customer).
+ * There is no `version`: like Mystore's own Tripletex app, the last writer wins (brief §2).
+ */
+export interface TripletexCustomerChanges {
+  name?: string;
+  email?: string;
+  invoiceEmail?: string;
+  phoneNumberMobile?: string;
+  organizationNumber?: string;
+  isPrivateIndividual?: boolean;
+  language?: 'NO' | 'EN';
+  postalAddress?: TripletexAddressChanges;
+}
+
+const SCALAR_CHANGES = [
+  'name', 'email', 'invoiceEmail', 'phoneNumberMobile', 'organizationNumber', 'isPrivateIndividual', 'language',
+] as const satisfies ReadonlyArray<keyof TripletexCustomerChanges & keyof TripletexCustomer>;
+const ADDRESS_CHANGES = ['addressLine1', 'postalCode', 'city'] as const satisfies ReadonlyArray<keyof TripletexAddressChanges>;
+
+/** Tripletex sends an empty text as "" or null (brief §12); both mean "empty". */
+function sameValue(existing: string | boolean | undefined, wanted: string | boolean): boolean {
+  return typeof wanted === 'string' ? (existing ?? '') === wanted : existing === wanted;
+}
+
+/**
+ * What `PUT /customer/{id}` must send to turn `existing` into `wanted`: the fields of `wanted`
+ * whose value differs, or null when none does (skip the PUT). Fields left out of `wanted` are
+ * not compared. `existing` must be read with CUSTOMER_FIELDS (findCustomers, updateCustomer):
+ * a POST response carries the address as a stub, so every wanted address line looks changed.
+ *
+ * When any address line differs, the whole wanted `postalAddress` is sent, not only the lines
+ * that differ: the update sends no address `id`, and Tripletex may then store the sub-object as
+ * a new address (brief §4), which would drop lines left out.
+ */
+export function customerChanges(existing: TripletexCustomer, wanted: TripletexCustomerChanges): TripletexCustomerChanges | null {
+  const changes: TripletexCustomerChanges = {};
+  let any = false;
+  for (const key of SCALAR_CHANGES) {
+    const value = wanted[key];
+    if (value === undefined || sameValue(existing[key], value)) continue;
+    Object.assign(changes, { [key]: value });
+    any = true;
+  }
+  const address = wanted.postalAddress;
+  if (address && ADDRESS_CHANGES.some((key) => address[key] !== undefined && !sameValue(existing.postalAddress?.[key], address[key]))) {
+    changes.postalAddress = { ...address };
+    any = true;
+  }
+  return any ? changes : null;
+}
+
 /**
  * `GET /customer` by number, email or organisation number. At least one filter is required:
  * without one Tripletex returns every customer (brief §2). Inactive customers are not
@@ -63,4 +122,18 @@ export async function findCustomers(t: TripletexTransport, filter: FindCustomers
  */
 export function createCustomer(t: TripletexTransport, customer: TripletexNewCustomer): Promise<TripletexCustomer> {
   return t.send('POST', '/customer', customerSchema, { json: customer });
+}
+
+/**
+ * `PUT /customer/{id}`: a partial update; only the fields in `changes` are written (build them
+ * with customerChanges() to skip a PUT that changes nothing). Sends no `version`, so it
+ * overwrites whatever is there (last writer wins); a 409 is a TripletexConflictError. Asks for
+ * CUSTOMER_FIELDS, so the result can be compared again. Idempotent: it may be repeated after an
+ * error with `outcomeUnknown`.
+ */
+export function updateCustomer(t: TripletexTransport, id: number, changes: TripletexCustomerChanges): Promise<TripletexCustomer> {
+  if (!Number.isInteger(id) || id <= 0) {
+    throw new TripletexUsageError({ method: 'PUT', path: '/customer/{id}' }, `updateCustomer needs a customer id, got ${String(id)}`);
+  }
+  return t.send('PUT', `/customer/${id}`, customerSchema, { json: changes, query: { fields: CUSTOMER_FIELDS } });
 }

@@ -3,7 +3,9 @@
  * operation lives in the file of its area; this file only assembles them into the client.
  */
 import type { TripletexTransport } from './tripletex-client';
-import { createCustomer, findCustomers, type FindCustomersFilter, type TripletexNewCustomer } from './customer-operations';
+import {
+  createCustomer, findCustomers, updateCustomer, type FindCustomersFilter, type TripletexCustomerChanges, type TripletexNewCustomer,
+} from './customer-operations';
 import {
   createCreditNote, createInvoice, registerPayment, searchInvoices,
   type CreateCreditNoteInput, type CreateInvoiceOptions, type RegisterPaymentInput, type SearchInvoicesFilter, type TripletexInvoiceDraft,
@@ -21,6 +23,8 @@ export interface TripletexOperations {
   probeAccess<Area extends AccessArea>(areas?: readonly Area[]): Promise<Record<Area, boolean>>;
   findCustomers(filter: FindCustomersFilter): Promise<TripletexCustomer[]>;
   createCustomer(customer: TripletexNewCustomer): Promise<TripletexCustomer>;
+  /** Partial update, no `version` (last writer wins); see customerChanges() to skip a no-op. */
+  updateCustomer(id: number, changes: TripletexCustomerChanges): Promise<TripletexCustomer>;
   listOutgoingVatTypes(date: string): Promise<TripletexVatType[]>;
   listBankAccounts(): Promise<TripletexBankAccount[]>;
   listPaymentTypes(): Promise<TripletexPaymentType[]>;
@@ -38,6 +42,7 @@ export function createTripletexOperations(t: TripletexTransport): TripletexOpera
     probeAccess: (areas) => probeAccess(t, areas),
     findCustomers: (filter) => findCustomers(t, filter),
     createCustomer: (customer) => createCustomer(t, customer),
+    updateCustomer: (id, changes) => updateCustomer(t, id, changes),
     listOutgoingVatTypes: (date) => listOutgoingVatTypes(t, date),
     listBankAccounts: () => listBankAccounts(t),
     listPaymentTypes: () => listPaymentTypes(t),

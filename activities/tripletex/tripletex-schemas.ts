@@ -67,8 +67,14 @@ export type TripletexLoggedInUser = z.output<typeof loggedInUserSchema>;
 
 // ─── Customers ───────────────────────────────────────────────────────────────────────────────
 
-export const CUSTOMER_FIELDS = 'id,version,name,customerNumber,organizationNumber,email,invoiceEmail,isPrivateIndividual,isInactive';
-/** [SPEC] Customer, the fields in CUSTOMER_FIELDS. */
+export const CUSTOMER_FIELDS =
+  'id,version,name,customerNumber,organizationNumber,email,invoiceEmail,phoneNumberMobile,isPrivateIndividual,isInactive,' +
+  'language,postalAddress(id,addressLine1,postalCode,city)';
+/**
+ * [SPEC] Customer, the fields in CUSTOMER_FIELDS; `postalAddress` is an [SPEC] Address. A
+ * response without `fields` (POST /customer) carries the address as an `{id,url}` stub, so its
+ * address lines come back undefined.
+ */
 export const customerSchema = z.object({
   id,
   version: opt(z.number().int()),
@@ -77,8 +83,17 @@ export const customerSchema = z.object({
   organizationNumber: opt(z.string()),
   email: opt(z.string()),
   invoiceEmail: opt(z.string()),
+  phoneNumberMobile: opt(z.string()),
   isPrivateIndividual: opt(z.boolean()),
   isInactive: opt(z.boolean()),
+  // [SPEC] enum NO|EN; read as a string so that a new language is not a parse error.
+  language: opt(z.string()),
+  postalAddress: opt(z.object({
+    id: opt(id),
+    addressLine1: opt(z.string()),
+    postalCode: opt(z.string()),
+    city: opt(z.string()),
+  })),
 });
 export type TripletexCustomer = z.output<typeof customerSchema>;
 

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DEFAULT_SHOP_SETTINGS, type ShopSettings } from '../../domain/shop-settings';
 import { shopWorkflowId, transferWorkflowId } from '../../common/ids';
-import { registerShop, retryTransfer, startOrSignalTransfer, transferStatus } from '../../client/transfers';
+import { registerShop, retryTransfer, startOrSignalTransfer, transferStatus } from '../../common/transfers';
 import type { TransferState } from '../../workflows';
 import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
@@ -87,8 +87,8 @@ describe('order → invoice transfer', () => {
       .filter((orderId) => mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes.order_type !== 'credit');
     await withWorker(env, async ({ client, taskQueue, config }) => {
       await register(client, taskQueue, shop);
-      const handles = await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
-      const states = await Promise.all(handles.map((handle) => handle.result() as Promise<TransferState>));
+      await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
+      const states = await Promise.all(orderIds.map((orderId) => waitForStatus(client, shop, orderId, 'Invoiced')));
       for (const [index, state] of states.entries()) {
         const orderId = orderIds[index]!;
         assert.equal(state.status, 'Invoiced', `order ${orderId}: ${JSON.stringify(state.problem)}`);
@@ -116,8 +116,8 @@ describe('order → invoice transfer', () => {
       // The webhook receiver would do this; a second start is the same workflow.
       const again = await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
       assert.equal(again.workflowId, handle.workflowId);
-      const state = (await handle.result()) as TransferState;
-      assert.equal(state.status, 'Invoiced');
+      assert.equal((await again.describe()).runId, (await handle.describe()).runId, 'the same run');
+      await waitForStatus(client, shop, orderId!, 'Invoiced');
       assert.equal(invoicesFor(shop, orderId!).length, 1);
       recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, orderId!), 'transfer-waited-for-completion');
     });
@@ -131,8 +131,8 @@ describe('order → invoice transfer', () => {
     try {
       await withWorker(env, async ({ client, taskQueue }) => {
         await register(client, taskQueue, shop);
-        const handles = await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
-        const states = await Promise.all(handles.map((handle) => handle.result() as Promise<TransferState>));
+        await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
+        const states = await Promise.all(orderIds.map((orderId) => waitForStatus(client, shop, orderId, 'Invoiced')));
         for (const [index, state] of states.entries()) {
           assert.equal(state.status, 'Invoiced');
           assert.ok(state.steps.some((step) => step.startsWith('Found the invoice an earlier try created')), 'the retry found the committed invoice');
@@ -152,13 +152,12 @@ describe('order → invoice transfer', () => {
     });
     await withWorker(env, async ({ client, taskQueue, config }) => {
       await register(client, taskQueue, shop);
-      const handle = await startOrSignalTransfer(client, taskQueue, shop.shopId, order.id);
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, order.id);
       const parked = await waitForStatus(client, shop, order.id, 'NeedsAttention');
       assert.match(parked.problem?.message ?? '', /VAT code 3 is not active/);
       tripletex.sandbox.admin.updateCompanySettings(shop.companyId, { activeVatCodes: ['3', '31', '33', '5', '6'] });
       await retryTransfer(client, shop.shopId, order.id);
-      const state = (await handle.result()) as TransferState;
-      assert.equal(state.status, 'Invoiced');
+      await waitForStatus(client, shop, order.id, 'Invoiced');
       assert.equal(invoicesFor(shop, order.id).length, 1);
       recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, order.id), 'transfer-parked-then-retried');
     });
@@ -170,7 +169,7 @@ describe('order → invoice transfer', () => {
     tripletex.sandbox.admin.revokeEmployeeToken(shop.employeeToken);
     await withWorker(env, async ({ client, taskQueue }) => {
       await register(client, taskQueue, shop);
-      const handle = await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
       await waitForStatus(client, shop, orderId!, 'WaitingForCredentials');
       const newToken = tripletex.sandbox.admin.createEmployeeToken(shop.companyId, {});
       await client.workflow.getHandle(shopWorkflowId(shop.shopId)).executeUpdate('replaceCredentials', {
@@ -178,9 +177,74 @@ describe('order → invoice transfer', () => {
       });
       // The transfer asks again at its next poll; a retry signal makes that now.
       await retryTransfer(client, shop.shopId, orderId!);
-      const state = (await handle.result()) as TransferState;
-      assert.equal(state.status, 'Invoiced');
+      await waitForStatus(client, shop, orderId!, 'Invoiced');
       assert.equal(invoicesFor(shop, orderId!).length, 1);
+    });
+  });
+
+  test('a full refund becomes one credit note, even when its signal arrives twice; the credit order itself is forwarded', async () => {
+    const shop = createShop();
+    const order = mystore.sandbox.admin.createOrder(shop.mystoreShop, {
+      status: 'completed', paymentModule: 'klarna',
+      lines: [{ name: 'Regnjakke', quantity: 1, priceInclVat: 1299, taxRate: 25 }, { name: 'Sjokolade', quantity: 2, priceInclVat: 49.9, taxRate: 15 }],
+      shipping: { priceInclVat: 99, taxRate: 25 },
+    });
+    await withWorker(env, async ({ client, taskQueue, config }) => {
+      await register(client, taskQueue, shop);
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, order.id);
+      await waitForStatus(client, shop, order.id, 'Invoiced');
+      const creditOrder = mystore.sandbox.admin.createCreditOrder(shop.mystoreShop, order.id, { lines: 'full' });
+      // As the webhook receiver would: the credit order's own transfer hands it over…
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, creditOrder.id);
+      await waitForStatus(client, shop, creditOrder.id, 'Forwarded');
+      // …and a duplicate delivery signals the original directly once more.
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, order.id, { name: 'refund', creditOrderId: creditOrder.id });
+      const state = await waitForStatus(client, shop, order.id, 'Credited');
+      assert.equal(state.credits.length, 1);
+      const creditNotes = tripletex.sandbox.admin.listInvoices(shop.companyId).filter((invoice) => invoice.isCreditNote);
+      assert.equal(creditNotes.length, 1, 'one credit note');
+      assert.equal(creditNotes[0]!.amountOre, -invoicesFor(shop, order.id)[0]!.amountOre);
+      assert.equal(mystore.sandbox.admin.getOrder(shop.mystoreShop, creditOrder.id).attributes.invoice_number, String(creditNotes[0]!.invoiceNumber));
+      recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, order.id), 'transfer-credited');
+    });
+  });
+
+  test('a partial return becomes a credit invoice with the returned lines', async () => {
+    const shop = createShop();
+    const order = mystore.sandbox.admin.createOrder(shop.mystoreShop, {
+      status: 'completed', paymentModule: 'invoice',
+      lines: [{ name: 'Støvler', quantity: 2, priceInclVat: 1499, taxRate: 25 }, { name: 'Sokker', quantity: 3, priceInclVat: 99, taxRate: 25 }],
+    });
+    await withWorker(env, async ({ client, taskQueue }) => {
+      await register(client, taskQueue, shop);
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, order.id);
+      await waitForStatus(client, shop, order.id, 'Invoiced');
+      const boots = order.lines[0]!;
+      const creditOrder = mystore.sandbox.admin.createCreditOrder(shop.mystoreShop, order.id, { lines: [{ lineId: boots.id, quantity: 1 }] });
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, creditOrder.id);
+      const state = await waitForStatus(client, shop, order.id, 'PartiallyCredited');
+      assert.equal(state.credits.length, 1);
+      assert.equal(state.credits[0]!.kind, 'credit-invoice');
+      const credit = tripletex.sandbox.admin.listInvoices(shop.companyId).find((invoice) => invoice.reference === `mystore:${shop.shopId}:${creditOrder.id}`);
+      assert.equal(credit?.amountOre, -149_900);
+    });
+  });
+
+  test('an order cancelled after it was invoiced is credited in full, once', async () => {
+    const shop = createShop();
+    const [orderId] = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 1, status: 'completed', seed: 5 });
+    await withWorker(env, async ({ client, taskQueue }) => {
+      await register(client, taskQueue, shop);
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      await waitForStatus(client, shop, orderId!, 'Invoiced');
+      const cancelled = mystore.sandbox.admin.getShop(shop.mystoreShop).statuses.find((status) => status.tag === 'cancelled')!;
+      mystore.sandbox.admin.setOrderStatus(shop.mystoreShop, orderId!, cancelled.id);
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      await waitForStatus(client, shop, orderId!, 'Credited');
+      await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+      const state = await transferStatus(client, shop.shopId, orderId!);
+      assert.equal(state.credits.length, 1);
+      assert.equal(tripletex.sandbox.admin.listInvoices(shop.companyId).filter((invoice) => invoice.isCreditNote).length, 1);
     });
   });
 });

@@ -1,24 +1,36 @@
 /**
- * Starting and steering transfers from outside a workflow: the CLI, the webhook receiver and
- * reconciliation all go through these, so "one workflow per order" holds whoever starts it.
+ * Starting and steering transfers from outside a workflow: the CLI, the webhook receiver,
+ * reconciliation and the activity that forwards a credit order all go through these, so "one
+ * workflow per order" holds whoever starts it.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { shopWorkflowId, transferWorkflowId } from '../common/ids';
-import { MystoreOrderIdKey, ShopIdKey } from '../common/search-attributes';
-import type { ShopRecord, TransferState } from '../workflows';
+import { shopWorkflowId, transferWorkflowId } from './ids';
+import { MystoreOrderIdKey, ShopIdKey } from './search-attributes';
+import type { ShopRecord } from '../workflows/shop-workflow';
+import type { TransferState } from '../workflows/transfer-workflow';
+
+/** The signals a transfer takes from outside: the order changed, or a credit order for it arrived. */
+export type TransferSignal = { name: 'orderUpdated' } | { name: 'refund'; creditOrderId: string };
 
 /**
- * Starts the order's transfer, or finds the one already running, and tells it the order changed
- * (signal-with-start): a second call never makes a second transfer.
+ * Starts the order's transfer, or finds the one already running, and signals it (by default
+ * that the order changed): signal-with-start, so a second call never makes a second transfer.
  */
-export async function startOrSignalTransfer(client: Client, taskQueue: string, shopId: string, orderId: string): Promise<WorkflowHandle> {
-  return client.workflow.signalWithStart('transferOrder', {
+export async function startOrSignalTransfer(
+  client: Client,
+  taskQueue: string,
+  shopId: string,
+  orderId: string,
+  signal: TransferSignal = { name: 'orderUpdated' },
+): Promise<WorkflowHandle> {
+  return client.workflow.signalWithStart<Workflow, unknown[]>('transferOrder', {
     workflowId: transferWorkflowId(shopId, orderId),
     taskQueue,
     args: [{ shopId, orderId }],
-    signal: 'orderUpdated',
-    signalArgs: [],
+    signal: signal.name,
+    signalArgs: signal.name === 'refund' ? [signal.creditOrderId] : ([] as unknown[]),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: ShopIdKey, value: shopId },
       { key: MystoreOrderIdKey, value: orderId },
