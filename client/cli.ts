@@ -9,10 +9,13 @@ import { ConfigError, loadConfig } from '../common/config';
 import { TemporalUnreachableError } from '../common/temporal-client';
 import { CliError, EXIT_CODES } from './cli-error';
 import { formatOnboardingState, onboardOptionsSchema, readTokenFromStdin, runOnboard } from './commands/onboard-command';
+import {
+  exitCodeForTransfer, formatTransferState, retryOptionsSchema, runRetry, runStatus, runTransfer, transferOptionsSchema,
+} from './commands/transfer-commands';
 
 const program = new Command()
   .name('npm run cli --')
-  .description('Operate mystore-tripletex: onboard shops (more commands arrive with reconciliation and backfill).')
+  .description('Operate mystore-tripletex: onboard shops, start, inspect and retry order transfers.')
   .showHelpAfterError();
 
 program
@@ -33,6 +36,45 @@ program
     const { state, exitCode } = await runOnboard(loadConfig(), options);
     console.log(options.json ? JSON.stringify(state) : formatOnboardingState(state));
     process.exitCode = exitCode;
+  });
+
+program
+  .command('transfer')
+  .description("Start an order's transfer to Tripletex (or find the one running) and show where it stands")
+  .requiredOption('--shop <id>', 'the shop id')
+  .requiredOption('--order <id>', 'the Mystore order id')
+  .option('--json', 'print the transfer state as one JSON line')
+  .action(async (raw: { shop: string; order: string; json?: boolean }) => {
+    const options = transferOptionsSchema.parse({ ...raw, json: raw.json ?? false });
+    const state = await runTransfer(loadConfig(), options);
+    console.log(options.json ? JSON.stringify(state) : formatTransferState(state));
+    process.exitCode = exitCodeForTransfer(state);
+  });
+
+program
+  .command('status')
+  .description("Show where an order's transfer stands: status, Tripletex invoice, credits, what to do, steps")
+  .requiredOption('--shop <id>', 'the shop id')
+  .requiredOption('--order <id>', 'the Mystore order id')
+  .option('--json', 'print the transfer state as one JSON line')
+  .action(async (raw: { shop: string; order: string; json?: boolean }) => {
+    const options = transferOptionsSchema.parse({ ...raw, json: raw.json ?? false });
+    const state = await runStatus(loadConfig(), options);
+    console.log(options.json ? JSON.stringify(state) : formatTransferState(state));
+    process.exitCode = exitCodeForTransfer(state);
+  });
+
+program
+  .command('retry')
+  .description('Resume a transfer that needs attention (after fixing its cause), or all of a shop\'s')
+  .requiredOption('--shop <id>', 'the shop id')
+  .option('--order <id>', 'the Mystore order id')
+  .option('--all-needing-attention', "every transfer of the shop whose status is NeedsAttention")
+  .option('--json', 'print the retried order ids as one JSON line')
+  .action(async (raw: { shop: string; order?: string; allNeedingAttention?: boolean; json?: boolean }) => {
+    const options = retryOptionsSchema.parse({ ...raw, allNeedingAttention: raw.allNeedingAttention ?? false, json: raw.json ?? false });
+    const retried = await runRetry(loadConfig(), options);
+    console.log(options.json ? JSON.stringify({ retried }) : retried.length ? `Retry sent to order(s) ${retried.join(', ')}.` : 'No transfer of this shop needs attention.');
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

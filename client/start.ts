@@ -10,7 +10,9 @@ import { createLogger } from '../common/logger';
 import type { DevServer } from '../common/dev-server';
 import { createWorker } from '../worker/create-worker';
 import { formatOnboardingState, runOnboard } from './commands/onboard-command';
-import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
+import { connectTemporalClient } from '../common/temporal-client';
+import { registerOrUpdateShop } from '../common/transfers';
+import { DEMO_SHOP_ID, demoShopSettings, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -45,16 +47,34 @@ async function main(): Promise<void> {
     });
 
     console.log('');
+    let demoOrderIds: string[] = [];
     if (sandboxes) {
       console.log(`Onboarding the demo shop "${DEMO_SHOP_ID}" against the Tripletex sandbox...`);
       const { state } = await runOnboard(config, { shop: DEMO_SHOP_ID, tripletexEmployeeToken: sandboxes.tripletex.employeeToken, json: false });
       console.log(formatOnboardingState(state));
+      const client = await connectTemporalClient(config);
+      try {
+        await registerOrUpdateShop(client, config.TEMPORAL_TASK_QUEUE, {
+          shopId: DEMO_SHOP_ID,
+          mystoreShop: sandboxes.mystore.shop,
+          settings: demoShopSettings(sandboxes.tripletex.paymentTypes),
+          credentials: { tripletexEmployeeToken: sandboxes.tripletex.employeeToken, mystoreToken: sandboxes.mystore.token },
+        });
+      } finally {
+        await client.connection.close();
+      }
+      demoOrderIds = sandboxes.servers.mystore.admin.generateOrders(DEMO_SHOP_ID, { count: 5, status: 'completed' });
       console.log('');
       console.log(`Tripletex sandbox:  ${sandboxes.tripletex.baseUrl} (demo employee token "${sandboxes.tripletex.employeeToken}")`);
+      console.log(`Mystore sandbox:    ${sandboxes.mystore.baseUrl}/shops/${sandboxes.mystore.shop}/ with completed orders ${demoOrderIds.join(', ')}`);
     }
     if (server?.uiUrl) console.log(`Temporal UI:        ${temporalUiUrlForShop(config, DEMO_SHOP_ID)}`);
     console.log(`Temporal frontend:  ${config.TEMPORAL_ADDRESS}, task queue ${config.TEMPORAL_TASK_QUEUE}`);
-    console.log('Try:                npm run cli -- onboard --shop my-shop --tripletex-employee-token sandbox-demo-employee-token');
+    if (demoOrderIds.length > 0) {
+      console.log(`Try:                npm run cli -- transfer --shop ${DEMO_SHOP_ID} --order ${demoOrderIds[0]}`);
+      console.log(`                    npm run cli -- status --shop ${DEMO_SHOP_ID} --order ${demoOrderIds[0]}`);
+    }
+    console.log('                    npm run cli -- onboard --shop my-shop --tripletex-employee-token sandbox-demo-employee-token');
     console.log('Ctrl-C stops everything started here.');
 
     await new Promise<void>((resolve) => {

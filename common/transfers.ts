@@ -3,7 +3,7 @@
  * reconciliation and the activity that forwards a credit order all go through these, so "one
  * workflow per order" holds whoever starts it.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { shopWorkflowId, transferWorkflowId } from './ids';
@@ -67,4 +67,21 @@ export async function registerShop(client: Client, taskQueue: string, record: Om
     typedSearchAttributes: new TypedSearchAttributes([{ key: ShopIdKey, value: record.shopId }]),
     workflowIdConflictPolicy: 'FAIL',
   });
+}
+
+/**
+ * Registers the shop, or, when its workflow runs already, replaces its settings and credentials
+ * (the caller has validated them). Used by `npm start` for the demo shop.
+ */
+export async function registerOrUpdateShop(client: Client, taskQueue: string, record: Omit<ShopRecord, 'credentialsVersion' | 'offboarded'>): Promise<'registered' | 'updated'> {
+  try {
+    await registerShop(client, taskQueue, record);
+    return 'registered';
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const handle = client.workflow.getHandle(shopWorkflowId(record.shopId));
+    await handle.executeUpdate('updateSettings', { args: [record.settings] });
+    await handle.executeUpdate('replaceCredentials', { args: [record.credentials] });
+    return 'updated';
+  }
 }

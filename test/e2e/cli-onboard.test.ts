@@ -4,31 +4,14 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { REPO_ROOT } from '../../common/temporal-cli';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { withWorker } from '../support/temporal';
+import { runCli } from '../support/run-cli';
 
 const { sandbox, env } = await startTripletexSandboxForTest();
 const { companyId } = await sandbox.admin.createCompany({ name: 'Kommandolinje AS', organizationNumber: '987654321' });
 const employeeToken = await sandbox.admin.createEmployeeToken(companyId, {});
-
-interface CliRun { code: number; stdout: string; stderr: string }
-
-function runCli(args: string[], extraEnv: Record<string, string>, stdin?: string): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(REPO_ROOT, 'client/cli.ts'), ...args],
-      { cwd: REPO_ROOT, env: { ...process.env, ...extraEnv, LOG_LEVEL: 'silent' }, timeout: 120_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-    else child.stdin?.end();
-  });
-}
 
 describe('npm run cli -- onboard', () => {
   test('a valid key from the environment: company printed, exit code 0, --json is one line', async () => {

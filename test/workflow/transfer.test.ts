@@ -6,11 +6,10 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { DEFAULT_SHOP_SETTINGS, type ShopSettings } from '../../domain/shop-settings';
 import { shopWorkflowId, transferWorkflowId } from '../../common/ids';
-import { registerShop, retryTransfer, startOrSignalTransfer, transferStatus } from '../../common/transfers';
+import { retryTransfer, startOrSignalTransfer, transferStatus } from '../../common/transfers';
+import { createTestShop, registerTestShop, waitForTransferStatus, type TestShop } from '../support/transfer-fixture';
 import type { TransferState } from '../../workflows';
 import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
@@ -21,45 +20,8 @@ const tripletex = await startTripletexSandboxForTest();
 const mystore = await startMystoreSandboxForTest();
 const env = { ...tripletex.env, ...mystore.env };
 
-interface TestShop {
-  shopId: string;
-  mystoreShop: string;
-  companyId: number;
-  employeeToken: string;
-  mystoreToken: string;
-  settings: ShopSettings;
-}
-
-function createShop(options: { activeVatCodes?: string[] } = {}): TestShop {
-  const shopId = `shop-${randomUUID().slice(0, 8)}`;
-  const company = tripletex.sandbox.admin.createCompany({ name: `Butikk ${shopId} AS`, ...(options.activeVatCodes ? { activeVatCodes: options.activeVatCodes } : {}) });
-  const employeeToken = tripletex.sandbox.admin.createEmployeeToken(company.companyId, {});
-  mystore.sandbox.admin.createShop({ shop: shopId });
-  const mystoreToken = mystore.sandbox.admin.createToken(shopId);
-  const paymentType = (description: string) => company.paymentTypes.find((type) => type.description === description)!.id;
-  const bank = paymentType('Betalt til bank');
-  const settings: ShopSettings = {
-    ...DEFAULT_SHOP_SETTINGS,
-    paymentMethods: {
-      klarna: { prepaid: true, tripletexPaymentTypeId: paymentType('Klarna'), sendInvoice: false },
-      vipps: { prepaid: true, tripletexPaymentTypeId: paymentType('Vipps'), sendInvoice: false },
-      card: { prepaid: true, tripletexPaymentTypeId: bank, sendInvoice: false },
-      giftcard: { prepaid: true, tripletexPaymentTypeId: bank, sendInvoice: false },
-      invoice: { prepaid: false, tripletexPaymentTypeId: null, sendInvoice: true },
-      cod: { prepaid: false, tripletexPaymentTypeId: null, sendInvoice: false },
-    },
-  };
-  return { shopId, mystoreShop: shopId, companyId: company.companyId, employeeToken, mystoreToken, settings };
-}
-
-async function register(client: Client, taskQueue: string, shop: TestShop): Promise<void> {
-  await registerShop(client, taskQueue, {
-    shopId: shop.shopId,
-    mystoreShop: shop.mystoreShop,
-    settings: shop.settings,
-    credentials: { tripletexEmployeeToken: shop.employeeToken, mystoreToken: shop.mystoreToken },
-  });
-}
+const createShop = (options: { activeVatCodes?: string[] } = {}) => createTestShop(tripletex.sandbox, mystore.sandbox, options);
+const register = registerTestShop;
 
 function orderTotals(shop: TestShop, orderId: string): { payable: number; giftCard: number } {
   const order = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId);
@@ -71,14 +33,7 @@ function invoicesFor(shop: TestShop, orderId: string) {
   return tripletex.sandbox.admin.listInvoices(shop.companyId).filter((invoice) => invoice.reference === `mystore:${shop.shopId}:${orderId}` && !invoice.isCreditNote);
 }
 
-async function waitForStatus(client: Client, shop: TestShop, orderId: string, status: TransferState['status']): Promise<TransferState> {
-  for (let i = 0; i < 200; i++) {
-    const state = await transferStatus(client, shop.shopId, orderId).catch(() => undefined);
-    if (state?.status === status) return state;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`transfer of order ${orderId} never reached ${status}`);
-}
+const waitForStatus = (client: Client, shop: TestShop, orderId: string, status: TransferState['status']) => waitForTransferStatus(client, shop.shopId, orderId, status);
 
 describe('order → invoice transfer', () => {
   test('generated orders of every kind each become exactly one invoice with the shop\'s total, written back to Mystore', async () => {
