@@ -230,6 +230,69 @@ describe('customers', () => {
     assertApiError(await api('GET', '/customer/1', { token }), 404, 6000);
     assertApiError(await api('GET', '/customer', { token, query: { fields: 'id,nmae' } }), 400);
   });
+
+  test('PUT /customer/{id} changes only the fields sent, the postal address in place, and bumps the version', async () => {
+    const { company, token } = await setup({ name: 'Oppdater AS' });
+    const id = await newCustomer(token, { phoneNumberMobile: '40000000', invoiceEmail: 'faktura@example.no', postalAddress: { addressLine1: 'Storgata 1', postalCode: '0155', city: 'Oslo' } });
+    const fields = 'id,version,name,email,invoiceEmail,phoneNumberMobile,isPrivateIndividual,customerNumber,postalAddress(id,addressLine1,postalCode,city)';
+    const before = (await api('GET', `/customer/${id}`, { token, query: { fields } })).body.value as Json;
+    assert.equal(before.version, 0);
+
+    const r = await api('PUT', `/customer/${id}`, { token, body: { name: 'Ola N. Nordmann', email: 'ola.n@example.no', postalAddress: { addressLine1: 'Kirkegata 2', postalCode: '0153' } } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.value.id, id);
+    assert.equal(r.body.value.version, 1);
+    assert.equal(r.body.value.displayName, `Ola N. Nordmann (${before.customerNumber as number})`);
+    assert.deepEqual(Object.keys(r.body.value.postalAddress), ['id', 'url']);
+    const after = (await api('GET', `/customer/${id}`, { token, query: { fields } })).body.value as Json;
+    assert.deepEqual(after, {
+      ...before, version: 1, name: 'Ola N. Nordmann', email: 'ola.n@example.no',
+      // Same address record, edited in place; city was not sent, so it stays.
+      postalAddress: { id: before.postalAddress.id, addressLine1: 'Kirkegata 2', postalCode: '0153', city: 'Oslo' },
+    });
+
+    // With the current version (and `fields` on the response); the same values again change nothing.
+    const withVersion = await api('PUT', `/customer/${id}`, { token, query: { fields: 'id,version,phoneNumberMobile' }, body: { version: 1, phoneNumberMobile: '41111111', isPrivateIndividual: true } });
+    assert.deepEqual(withVersion.body.value, { id, version: 2, phoneNumberMobile: '41111111' });
+    const same = await api('PUT', `/customer/${id}`, { token, body: { version: 2, phoneNumberMobile: '41111111' } });
+    assert.equal(same.body.value.version, 2);
+    // A new explicit customer number is stored; its old number is free again.
+    const renumbered = await api('PUT', `/customer/${id}`, { token, body: { customerNumber: 100500 } });
+    assert.equal(renumbered.body.value.customerNumber, 100500);
+    assert.equal((await api('GET', '/customer', { token, query: { customerAccountNumber: '100500', fields: 'id' } })).body.values[0].id, id);
+    assert.equal((await api('POST', '/customer', { token, body: { name: 'Gammelt nummer', customerNumber: before.customerNumber } })).status, 201);
+    assert.equal(sb.admin.listCustomers(company.companyId).find((c) => c.id === id)?.version, 3);
+  });
+
+  test('PUT /customer/{id} errors: unknown id 404, stale version 409/8000, duplicate number 422, nothing stored on refusal', async () => {
+    const { token } = await setup({ name: 'Konflikt AS' });
+    const a = await newCustomer(token, { customerNumber: 200001 });
+    const b = await newCustomer(token, { name: 'Kari', customerNumber: 200002 });
+    assertApiError(await api('PUT', '/customer/1', { token, body: { name: 'Finnes ikke' } }), 404, 6000);
+    // Another company's customer is unknown here too.
+    const other = await setup({ name: 'Annen AS' });
+    assertApiError(await api('PUT', `/customer/${a}`, { token: other.token, body: { name: 'Fremmed' } }), 404, 6000);
+
+    assert.equal((await api('PUT', `/customer/${a}`, { token, body: { version: 0, email: 'ny@example.no' } })).status, 200);
+    const stale = await api('PUT', `/customer/${a}`, { token, body: { version: 0, name: 'Utdatert' } });
+    assertApiError(stale, 409, 8000);
+    assert.equal((await api('GET', `/customer/${a}`, { token, query: { fields: 'name,version' } })).body.value.name, 'Ola Nordmann');
+
+    const dup = await api('PUT', `/customer/${b}`, { token, body: { customerNumber: 200001, name: 'Kari endret' } });
+    assertApiError(dup, 422, 18000);
+    assert.equal(dup.body.validationMessages[0].field, 'customerNumber');
+    assert.equal(dup.body.validationMessages[0].message, 'Kundenummeret 200001 er i bruk.');
+    // Its own number is not a duplicate.
+    assert.equal((await api('PUT', `/customer/${b}`, { token, body: { customerNumber: 200002 } })).status, 200);
+    assert.deepEqual((await api('GET', `/customer/${b}`, { token, query: { fields: 'name,customerNumber,version' } })).body.value, { name: 'Kari', customerNumber: 200002, version: 0 });
+
+    assertApiError(await api('PUT', `/customer/${b}`, { token, body: { name: '' } }), 422, 18000);
+    assertApiError(await api('PUT', `/customer/${b}`, { token, body: { language: 'SV' } }), 422, 18000);
+    assertApiError(await api('PUT', `/customer/${b}`, { token, body: { project: { id: 1 } } }), 422, 16000);
+    assertApiError(await api('PUT', `/customer/${b}`, { token, body: { postalAddress: { id: 1, city: 'Bergen' } } }), 422, 18000);
+    const noAccess = await setup({ name: 'Uten kunde AS' }, { access: ['invoice'] });
+    assertApiError(await api('PUT', `/customer/${b}`, { token: noAccess.token, body: { name: 'x' } }), 403, 9000);
+  });
 });
 
 describe('invoices', () => {

@@ -50,10 +50,10 @@ export async function registerTestShop(client: Client, taskQueue: string, shop: 
   });
 }
 
-/** Polls the transfer's `status` query until it reports `status` (20 s at most). */
-export async function waitForTransferStatus(client: Client, shopId: string, orderId: string, status: TransferState['status']): Promise<TransferState> {
+/** Polls the transfer's `status` query until it reports `status` (20 s unless told). */
+export async function waitForTransferStatus(client: Client, shopId: string, orderId: string, status: TransferState['status'], timeoutMs = 20_000): Promise<TransferState> {
   let last: TransferState | undefined;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < timeoutMs / 100; i++) {
     last = await transferStatus(client, shopId, orderId).catch(() => undefined);
     if (last?.status === status) return last;
     await new Promise((resolve) => setTimeout(resolve, 100));

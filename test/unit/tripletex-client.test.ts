@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { RateLimitPacer } from '../../activities/tripletex/rate-limit-pacer';
 import { SessionTokenCache } from '../../activities/tripletex/session-tokens';
 import {
-  TripletexAuthenticationError, TripletexNetworkError, TripletexResponseError, TripletexUsageError,
+  TripletexAuthenticationError, TripletexConflictError, TripletexNetworkError, TripletexResponseError, TripletexUsageError,
 } from '../../activities/tripletex/tripletex-errors';
 import {
   CONSUMER_TOKEN, EMPLOYEE_TOKEN, basicAuthOf, captureLogger, fakeClock, sessionHandler, startTestServer, testClient,
@@ -215,8 +215,56 @@ describe('Tripletex client: session and request path', () => {
     assert.equal(search?.query.get('customerAccountNumber'), '100001,100002');
     assert.equal(search?.query.get('email'), 'ola nordmann+shop@example.no');
     assert.equal(search?.query.has('organizationNumber'), false);
-    assert.equal(search?.query.get('fields'), 'id,version,name,customerNumber,organizationNumber,email,invoiceEmail,isPrivateIndividual,isInactive');
+    assert.equal(search?.query.get('fields'),
+      'id,version,name,customerNumber,organizationNumber,email,invoiceEmail,phoneNumberMobile,isPrivateIndividual,isInactive,' +
+      'language,postalAddress(id,addressLine1,postalCode,city)');
     assert.match(search?.rawQuery ?? '', /email=ola%20nordmann%2Bshop%40example\.no/);
+  });
+
+  test('updateCustomer PUTs only the changes to /customer/{id}, asks for the customer fields, and reads the address', async () => {
+    server.requests.length = 0;
+    server.handle(sessionHandler(() => ({
+      body: { value: {
+        id: 3, version: 4, name: 'Ola N. Nordmann', customerNumber: 100001, email: 'ola.n@example.no', phoneNumberMobile: '41111111',
+        isPrivateIndividual: true, language: 'NO', postalAddress: { id: 2500001, addressLine1: 'Kirkegata 2', postalCode: '0153', city: 'Oslo' },
+      } },
+    })));
+    const changes = { name: 'Ola N. Nordmann', email: 'ola.n@example.no', postalAddress: { addressLine1: 'Kirkegata 2', postalCode: '0153', city: 'Oslo' } };
+    const updated = await testClient(server).updateCustomer(3, changes);
+    assert.equal(updated.version, 4);
+    assert.equal(updated.phoneNumberMobile, '41111111');
+    assert.deepEqual(updated.postalAddress, { id: 2500001, addressLine1: 'Kirkegata 2', postalCode: '0153', city: 'Oslo' });
+    const put = server.requests.at(-1);
+    assert.ok(put);
+    assert.equal(put.method, 'PUT');
+    assert.equal(put.rawPath, '/v2/customer/3');
+    assert.equal(put.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(put.body), changes);
+    assert.equal('version' in (JSON.parse(put.body) as object), false);
+    assert.deepEqual([...put.query.keys()], ['fields']);
+    assert.match(put.query.get('fields') ?? '', /phoneNumberMobile.*postalAddress\(id,addressLine1,postalCode,city\)/);
+  });
+
+  test('updateCustomer: a 409 is a TripletexConflictError; a bad id is refused before sending', async () => {
+    server.requests.length = 0;
+    server.handle(sessionHandler(() => ({
+      status: 409,
+      body: { status: 409, code: 8000, message: 'Objektet er endret av en annen bruker.', requestId: 'r-409' },
+    })));
+    const client = testClient(server);
+    await assert.rejects(client.updateCustomer(3, { email: 'ny@example.no' }), (error: unknown) => {
+      assert.ok(error instanceof TripletexConflictError);
+      assert.equal(error.status, 409);
+      assert.equal(error.code, 8000);
+      assert.equal(error.requestId, 'r-409');
+      assert.equal(error.method, 'PUT');
+      assert.equal(error.path, '/customer/3');
+      return true;
+    });
+    const sent = server.requests.length;
+    await assert.rejects(client.updateCustomer(0, { name: 'x' }), TripletexUsageError);
+    await assert.rejects(client.updateCustomer(Number.NaN, { name: 'x' }), TripletexUsageError);
+    assert.equal(server.requests.length, sent);
   });
 
   test('createInvoice posts the order with its lines embedded and the payment as query parameters', async () => {

@@ -54,6 +54,15 @@ describe('order → invoice transfer', () => {
         const writtenBack = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes;
         assert.equal(writtenBack.invoice_number, String(invoices[0]!.invoiceNumber));
       }
+      // Operators find transfers by search attributes in the Temporal UI.
+      const query = `ShopId = "${shop.shopId}" AND TransferStatus = "Invoiced" AND InvoiceNumber = "${invoicesFor(shop, orderIds[0]!)[0]!.invoiceNumber}"`;
+      let found: string[] = [];
+      for (let i = 0; i < 50 && found.length === 0; i++) {
+        found = [];
+        for await (const execution of client.workflow.list({ query })) found.push(execution.workflowId);
+        if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(found, [transferWorkflowId(shop.shopId, orderIds[0]!)]);
       recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, orderIds[0]!), 'transfer-invoiced');
     });
   });
@@ -97,6 +106,36 @@ describe('order → invoice transfer', () => {
     } finally {
       tripletex.sandbox.admin.setFaults({});
     }
+  });
+
+  test('faults of every kind at every write, in both APIs, still give exactly one invoice per order and one customer per customer', async () => {
+    const shop = createShop();
+    const orderIds = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 8, status: 'completed', seed: 1234 })
+      .filter((orderId) => mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes.order_type !== 'credit');
+    const writes = { methods: ['POST', 'PUT', 'PATCH'] };
+    tripletex.sandbox.admin.setFaults({ ...writes, http500: 0.15, http503: 0.1, resetBeforeWrite: 0.1, commitThenDrop: 0.25, slow: 0.1, slowDelayMs: 2_500 });
+    mystore.sandbox.admin.setFaults({ ...writes, http500: 0.2, http504: 0.1, commitThenDrop: 0.2 });
+    try {
+      // A short client timeout so that "slow" responses are timeouts whose outcome is unknown.
+      await withWorker({ ...env, TRIPLETEX_TIMEOUT_MS: '1500', MYSTORE_TIMEOUT_MS: '1500' }, async ({ client, taskQueue }) => {
+        await register(client, taskQueue, shop);
+        await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
+        for (const orderId of orderIds) {
+          await waitForTransferStatus(client, shop.shopId, orderId, 'Invoiced', 60_000);
+          assert.equal(invoicesFor(shop, orderId).length, 1, `order ${orderId}`);
+          const { payable, giftCard } = orderTotals(shop, orderId);
+          assert.equal(invoicesFor(shop, orderId)[0]!.amountOre, payable + giftCard);
+        }
+      });
+    } finally {
+      tripletex.sandbox.admin.setFaults({});
+      mystore.sandbox.admin.setFaults({});
+    }
+    const customers = tripletex.sandbox.admin.listCustomers(shop.companyId);
+    const numbers = customers.map((customer) => customer.customerNumber);
+    assert.equal(new Set(numbers).size, numbers.length, 'no customer number twice');
+    const emails = customers.filter((customer) => customer.customerNumber === null || customer.customerNumber === undefined).map((customer) => customer.email);
+    assert.equal(new Set(emails).size, emails.length, 'no guest customer twice');
   });
 
   test('an inactive VAT code parks the transfer with the reason; activated and retried, it is invoiced once', async () => {
