@@ -14,7 +14,8 @@ import { oreToKroner, kronerToOre } from './tripletex/money';
 import { withTripletexFailures } from './tripletex/to-application-failure';
 import type { TripletexClient } from './tripletex/tripletex-client';
 import { TripletexValidationError } from './tripletex/tripletex-errors';
-import type { TripletexInvoice } from './tripletex/tripletex-schemas';
+import type { TripletexCustomer, TripletexInvoice } from './tripletex/tripletex-schemas';
+import { customerChanges, type TripletexCustomerChanges } from './tripletex/customer-operations';
 
 export interface TransferredInvoice {
   invoiceId: number;
@@ -67,9 +68,15 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
     async ensureTripletexCustomer(input: { shopId: string; customer: CustomerDraft }): Promise<{ customerId: number; created: boolean }> {
       return withTripletexFailures(async () => {
         const tripletex = await clientFor(input.shopId);
-        const existing = await findCustomer(tripletex, input.customer);
-        if (existing !== undefined) return { customerId: existing, created: false };
         const { customer } = input;
+        const existing = await findCustomer(tripletex, customer);
+        if (existing !== undefined) {
+          // "Do not overwrite customer data" off (Mystore's app default): the order's data wins,
+          // but a customer that is already up to date costs no call.
+          const changes = customer.updateExisting ? customerChanges(existing, wantedCustomer(customer)) : null;
+          if (changes) await tripletex.updateCustomer(existing.id, changes);
+          return { customerId: existing.id, created: false };
+        }
         try {
           const created = await tripletex.createCustomer({
             name: customer.name,
@@ -90,7 +97,7 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
           // A duplicate customer number means someone (or an earlier try) created it meanwhile.
           if (error instanceof TripletexValidationError) {
             const raced = await findCustomer(tripletex, input.customer);
-            if (raced !== undefined) return { customerId: raced, created: false };
+            if (raced !== undefined) return { customerId: raced.id, created: false };
           }
           throw error;
         }
@@ -184,7 +191,20 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
   };
 }
 
-async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft): Promise<number | undefined> {
+/** The customer fields a transfer keeps in step with the shop, in Tripletex's names. */
+function wantedCustomer(customer: CustomerDraft): TripletexCustomerChanges {
+  return {
+    name: customer.name,
+    email: customer.email,
+    invoiceEmail: customer.email,
+    phoneNumberMobile: customer.phone,
+    ...(customer.organizationNumber ? { organizationNumber: customer.organizationNumber } : {}),
+    isPrivateIndividual: customer.isPrivateIndividual,
+    postalAddress: { addressLine1: customer.postalAddress.addressLine1, postalCode: customer.postalAddress.postalCode, city: customer.postalAddress.city },
+  };
+}
+
+async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft): Promise<TripletexCustomer | undefined> {
   const { match } = customer;
   const found =
     match.by === 'customerNumber' ? await tripletex.findCustomers({ customerAccountNumber: match.customerNumber })
@@ -193,7 +213,7 @@ async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft)
   // Tripletex's filters are exact, but a customer number search could still return several:
   // prefer the exact number, then the lowest id (the oldest), so the choice is stable.
   const exact = match.by === 'customerNumber' ? found.filter((candidate) => candidate.customerNumber === match.customerNumber) : found;
-  return exact.map((candidate) => candidate.id).sort((a, b) => a - b)[0];
+  return [...exact].sort((a, b) => a.id - b.id)[0];
 }
 
 async function findInvoiceByReference(tripletex: TripletexClient, draft: InvoiceDraft, customerId: number): Promise<TripletexInvoice | undefined> {

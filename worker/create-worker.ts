@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import { createDataConverter } from '../common/payload-codec';
 import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
+import { currentActivitySignal } from '../activities/activity-cancellation';
 import { startOrSignalTransfer } from '../common/transfers';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
@@ -46,6 +47,8 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
           language,
           rateLimitPerMinute: config.MYSTORE_RATE_LIMIT_PER_MINUTE,
           timeoutMs: config.MYSTORE_TIMEOUT_MS,
+          // Read per request: a cancelled activity (or a worker shutting down) aborts its call at once.
+          abortSignal: currentActivitySignal,
           logger: logger.child({ component: 'mystore' }),
         });
         mystoreClients.set(key, client);
@@ -59,6 +62,7 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
         employeeToken,
         timeoutMs: config.TRIPLETEX_TIMEOUT_MS,
         sessionDays: config.TRIPLETEX_SESSION_DAYS,
+        abortSignal: currentActivitySignal,
         logger: logger.child({ component: 'tripletex' }),
       }),
     shops: createTemporalShopDirectory(temporal),

@@ -9,13 +9,18 @@
  *   path, never a crash.
  * - The token never reaches a log line or an error: it lives only in the Authorization header,
  *   and anything Mystore echoes back is masked.
+ * - Cancellation: every request (and the pacer wait before it) stops at once when the
+ *   `abortSignal` option's signal fires, with a MystoreCancelledError, so a cancelled activity or
+ *   a shutting-down worker does not hang until the request timeout.
  */
 import { createHash } from 'node:crypto';
 import ky, { type KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { Logger } from '../../common/logger';
 import { NOT_SENT_NETWORK_CODES, formatIssuePath, networkErrorCode, toSearchParams, type Query } from '../http/http-helpers';
-import { MystoreError, MystoreNetworkError, MystoreRateLimitError, MystoreResponseError, errorForStatus } from './mystore-errors';
+import {
+  MystoreError, MystoreNetworkError, MystoreRateLimitError, MystoreResponseError, errorForStatus, type MystoreErrorContext,
+} from './mystore-errors';
 import { errorDocumentSchema, listDocumentSchema, singleDocumentSchema, type ListDocument, type SingleDocument } from './mystore-jsonapi';
 import { MystoreRateLimitPacer, parseRetryAfter, sharedMystorePacer } from './mystore-rate-limit-pacer';
 import { createMystoreOperations, type MystoreOperations } from './mystore-operations';
@@ -38,6 +43,26 @@ export interface MystoreClientOptions {
   now?: () => number;
   /** The shop's language for multilingual text (from getSettings().defaultLanguage); default the order's own, else 'no'. */
   language?: string;
+  /**
+   * The signal that cancels a request, read anew for every request (clients are cached per shop
+   * and token and serve many activity calls, so a signal fixed at creation would be wrong). In
+   * the worker: `currentActivitySignal` from activities/activity-cancellation.ts. Default: never cancelled.
+   */
+  abortSignal?: () => AbortSignal | undefined;
+}
+
+/**
+ * Thrown when the `abortSignal` fired (the activity was cancelled or the worker is shutting down)
+ * before or while a request ran: the request was aborted at once, not timed out. `outcomeUnknown`
+ * is true for a write that may already have reached Mystore; false when nothing was sent yet.
+ * `reason` is the signal's reason (for a Temporal activity, the SDK's CancelledFailure).
+ */
+export class MystoreCancelledError extends MystoreError {
+  readonly reason: unknown;
+  constructor(context: MystoreErrorContext, reason: unknown) {
+    super(`Mystore request stopped: the activity was cancelled (${describeReason(reason)})`, context);
+    this.reason = reason;
+  }
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -74,6 +99,7 @@ export class MystoreTransport {
   private readonly shopPath: string;
   private readonly timeoutMs: number;
   private readonly pacer: MystoreRateLimitPacer;
+  private readonly abortSignal: () => AbortSignal | undefined;
   private readonly token: string;
   /** The token and any webhook secret seen, masked out of whatever text reaches an error or log. */
   private readonly secrets = new Set<string>();
@@ -89,6 +115,7 @@ export class MystoreTransport {
     this.now = options.now ?? Date.now;
     this.language = options.language;
     this.pacer = options.pacer ?? sharedMystorePacer(options.rateLimitPerMinute);
+    this.abortSignal = options.abortSignal ?? (() => undefined);
     this.key = createHash('sha256').update(`${this.origin}\0${options.token}`).digest('hex').slice(0, 32);
     this.addSecret(options.token);
     this.http = ky.create({
@@ -185,18 +212,28 @@ export class MystoreTransport {
     return { path: url.pathname.slice(this.shopPath.length), search: url.search.replace(/^\?/, '') };
   }
 
-  /** One HTTP exchange: pacing, ky, network errors, 429, logging; throws the typed error for a non-2xx. */
+  /** One HTTP exchange: cancellation, pacing, ky, network errors, 429, logging; throws the typed error for a non-2xx. */
   private async request(method: Method, path: string, search: string, body?: unknown): Promise<RawResponse> {
     const target: RequestTarget = { method, path };
-    const paced = await this.pacer.acquire(this.key);
+    // Read per request: the client is cached and shared by many activity calls.
+    const cancel = this.abortSignal();
+    // Nothing sent yet, so even a write certainly did not happen (outcomeUnknown false).
+    if (cancel?.aborted) throw this.cancelledError(target, cancel, false);
+    // The pacer's sleep itself keeps running (it cannot be told to stop), but this request no
+    // longer waits for it; its reserved slot only makes later requests more careful.
+    const paced = await untilAborted(this.pacer.acquire(this.key), cancel, () => this.cancelledError(target, cancel, false));
     if (paced.tooLongMs !== undefined) {
       // The quota is spent for longer than an activity should sleep: let Temporal wait durably.
       this.logger.warn({ method, path, retryAfterMs: paced.tooLongMs }, 'Mystore quota spent; not sending');
       throw new MystoreRateLimitError(target, paced.tooLongMs);
     }
     const started = Date.now();
-    // ky's timeout covers the wait for headers; this signal also bounds reading the body.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    // ky's `timeout` covers the wait for headers (it rejects with ky's TimeoutError); this signal
+    // also bounds reading the body. ky 1.14 joins the `signal` given here with its own timeout
+    // controller (AbortSignal.any), so an abort of `cancel` makes fetch reject at once with the
+    // signal's reason: told apart from a timeout below by `cancel.aborted`, never by the error.
+    const timeoutSignal = AbortSignal.timeout(this.timeoutMs);
+    const signal = cancel ? AbortSignal.any([timeoutSignal, cancel]) : timeoutSignal;
     // Paths come already encoded (the path builders encode ids; a followed link keeps its encoding).
     const url = `${this.origin}${this.shopPath}${path}${search ? `?${search}` : ''}`;
     let response: Response;
@@ -213,7 +250,9 @@ export class MystoreTransport {
       });
       text = await response.text();
     } catch (error) {
-      throw this.networkError(target, error, signal.aborted);
+      // The request may have reached Mystore: a write's outcome is unknown.
+      if (cancel?.aborted) throw this.cancelledError(target, cancel, method !== 'GET');
+      throw this.networkError(target, error, timeoutSignal.aborted);
     }
     const log = { method, path, query: queryNames(search), status: response.status, durationMs: Date.now() - started, pacedMs: paced.waitedMs };
     if (response.status >= 200 && response.status < 300) {
@@ -251,6 +290,13 @@ export class MystoreTransport {
     return parsed.data;
   }
 
+  private cancelledError(target: RequestTarget, signal: AbortSignal | undefined, mayHaveBeenSent: boolean): MystoreCancelledError {
+    const reason: unknown = signal?.reason;
+    this.logger.info({ ...target, reason: describeReason(reason), outcomeUnknown: mayHaveBeenSent }, 'Mystore request cancelled');
+    // No `cause`: the fetch error holds the Request, and with it the Authorization header.
+    return new MystoreCancelledError({ ...target, outcomeUnknown: mayHaveBeenSent }, reason);
+  }
+
   private networkError(target: RequestTarget, error: unknown, aborted: boolean): MystoreError {
     const name = error instanceof Error ? error.name : '';
     const code = networkErrorCode(error);
@@ -280,6 +326,35 @@ export type MystoreClient = MystoreOperations & { readonly transport: MystoreTra
 export function createMystoreClient(options: MystoreClientOptions): MystoreClient {
   const transport = new MystoreTransport(options);
   return { transport, shop: transport.shop, ...createMystoreOperations(transport) };
+}
+
+/**
+ * `promise`, unless `signal` fires first: then rejects with `cancelled()`. The promise itself is
+ * not stopped (a pacer sleep); its outcome is dropped.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** An abort reason as text for messages and logs: a CancelledFailure's message is the cancel reason (e.g. WORKER_SHUTDOWN). */
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message || reason.name;
+  return reason === undefined ? 'aborted' : String(reason);
 }
 
 function queryNames(search: string): string[] {

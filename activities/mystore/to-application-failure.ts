@@ -4,13 +4,14 @@
  * `details` hold only non-secret data: status, masked path, Mystore's own words, the scope.
  * Never the token, never webhook secrets, never personal data from request bodies.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MystoreFailureType } from '../../common/failure-types';
 import { MoneyConversionError } from '../money/exact-decimal';
 import {
   MystoreAuthenticationError, MystoreBadRequestError, MystoreError, MystoreMissingScopeError, MystoreNetworkError,
   MystoreNotFoundError, MystoreRateLimitError, MystoreResponseError, MystoreServerError,
 } from './mystore-errors';
+import { MystoreCancelledError } from './mystore-client';
 
 export { MystoreFailureType };
 
@@ -24,8 +25,8 @@ export interface MystoreFailureDetails {
   errors: { title?: string | undefined; status?: string | undefined; detail?: string | undefined }[];
   /** Missing scope only: the scope Mystore named. */
   scope?: string | undefined;
-  /** Network errors only. */
-  kind?: 'timeout' | 'network';
+  /** Network errors only; 'cancelled' when a cancellation was mapped to a failure (see toMystoreApplicationFailure). */
+  kind?: 'timeout' | 'network' | 'cancelled';
   /** Response errors only: the field path that did not match. */
   fieldPath?: string;
   /** Rate limit only: the wait used as nextRetryDelay. */
@@ -37,6 +38,8 @@ export interface MystoreFailureDetails {
  * Non-retryable (a human must act, or the call is wrong): 400, 401/403 (token, scope), 404, an
  * invalid response. Retryable: 429 with nextRetryDelay (Retry-After, else a whole window), 5xx
  * including 504, network and timeout. Other errors become a retryable failure of their own name.
+ * A MystoreCancelledError becomes a retryable Network failure (kind 'cancelled'), for callers
+ * that need an ApplicationFailure; activities use toMystoreActivityFailure, which keeps it a cancellation.
  */
 export function toMystoreApplicationFailure(error: unknown): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
@@ -78,6 +81,10 @@ export function toMystoreApplicationFailure(error: unknown): ApplicationFailure 
     details.kind = error.kind;
     return fail(MystoreFailureType.Network, false);
   }
+  if (error instanceof MystoreCancelledError) {
+    details.kind = 'cancelled';
+    return fail(MystoreFailureType.Network, false);
+  }
   if (error instanceof MystoreResponseError) {
     details.fieldPath = error.fieldPath;
     return fail(MystoreFailureType.ResponseInvalid, true);
@@ -88,11 +95,55 @@ export function toMystoreApplicationFailure(error: unknown): ApplicationFailure 
 /** Same as toMystoreApplicationFailure, under the name the Tripletex side uses. */
 export const toApplicationFailure = toMystoreApplicationFailure;
 
-/** Runs `fn` and rethrows whatever it throws as an ApplicationFailure: the wrapper for activity bodies that call Mystore. */
+/**
+ * What an activity throws for `error`: toMystoreApplicationFailure(), except that a cancellation
+ * stays a cancellation. Temporal's worker (1.24, worker/src/activity.ts) reports an attempt as
+ * cancelled only when the activity was cancelled AND it throws a CancelledFailure (or an
+ * AbortError); any other error, an ApplicationFailure included, is reported as an ordinary failure. So:
+ * - a CancelledFailure (Context.sleep, a heartbeat, another library) passes through, and a bare
+ *   AbortError becomes one;
+ * - a MystoreCancelledError becomes a CancelledFailure with the SDK's reason as its message
+ *   ('CANCELLED', 'WORKER_SHUTDOWN', 'TIMED_OUT', …) and MystoreFailureDetails as details[0]
+ *   (outcomeUnknown says whether a write may have reached Mystore).
+ *
+ * What Temporal then records (worker/src/activity.ts, and sdk-core worker/activities.rs):
+ * - cancel requested by the workflow: the attempt is reported cancelled (RespondActivityTaskCanceled,
+ *   with our details); the workflow sees an ActivityFailure caused by a CancelledFailure. No retry.
+ * - worker shutdown (reason 'WORKER_SHUTDOWN'; with the default shutdownGraceTime 0, core cancels
+ *   every running activity as soon as shutdown starts): core does NOT report a cancellation but
+ *   fails the attempt with its own retryable ApplicationFailure, type 'WorkerShutdown', message
+ *   "Worker is shutting down and this activity did not complete in time" (our details are
+ *   dropped), so the server schedules the next attempt under the activity's retry policy at once
+ *   instead of waiting for a timeout.
+ * - paused / reset: the worker reports a failure of type 'ActivityPause' / 'ActivityReset'.
+ * - TIMED_OUT / NOT_FOUND: the server already gave up on this attempt; the report is moot.
+ * If the activity was not cancelled by Temporal (the signal came from elsewhere), the thrown
+ * CancelledFailure is reported as an ordinary retryable failure of type 'CancelledFailure'.
+ */
+export function toMystoreActivityFailure(error: unknown): ApplicationFailure | CancelledFailure {
+  if (error instanceof CancelledFailure) return error;
+  // A bare AbortError becomes a CancelledFailure too: the worker then also sees pause/reset.
+  if (error instanceof Error && error.name === 'AbortError') return new CancelledFailure(error.message || 'AbortError');
+  if (error instanceof MystoreCancelledError) {
+    const details: MystoreFailureDetails = {
+      method: error.method,
+      path: error.path,
+      outcomeUnknown: error.outcomeUnknown,
+      errors: [],
+      kind: 'cancelled',
+    };
+    // The SDK's reason ('WORKER_SHUTDOWN', …) as the message, as the SDK's own CancelledFailure has it.
+    const message = error.reason instanceof CancelledFailure ? error.reason.message : error.message;
+    return new CancelledFailure(message, [details]);
+  }
+  return toMystoreApplicationFailure(error);
+}
+
+/** Runs `fn` and rethrows whatever it throws as toMystoreActivityFailure() maps it: the wrapper for activity bodies that call Mystore. */
 export async function withMystoreFailures<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw toMystoreApplicationFailure(error);
+    throw toMystoreActivityFailure(error);
   }
 }

@@ -41,6 +41,8 @@ export interface TripletexNewCustomer {
 
 /** The postal-address lines a customer update sets ([SPEC] Address). */
 export interface TripletexAddressChanges {
+  /** The existing address's id: with it Tripletex updates that address instead of adding one (brief §4). */
+  id?: number;
   addressLine1?: string;
   postalCode?: string;
   city?: string;
@@ -92,7 +94,7 @@ export function customerChanges(existing: TripletexCustomer, wanted: TripletexCu
   }
   const address = wanted.postalAddress;
   if (address && ADDRESS_CHANGES.some((key) => address[key] !== undefined && !sameValue(existing.postalAddress?.[key], address[key]))) {
-    changes.postalAddress = { ...address };
+    changes.postalAddress = { ...address, ...(existing.postalAddress?.id !== undefined ? { id: existing.postalAddress.id } : {}) };
     any = true;
   }
   return any ? changes : null;
@@ -131,7 +133,7 @@ export function createCustomer(t: TripletexTransport, customer: TripletexNewCust
  * CUSTOMER_FIELDS, so the result can be compared again. Idempotent: it may be repeated after an
  * error with `outcomeUnknown`.
  */
-export function updateCustomer(t: TripletexTransport, id: number, changes: TripletexCustomerChanges): Promise<TripletexCustomer> {
+export async function updateCustomer(t: TripletexTransport, id: number, changes: TripletexCustomerChanges): Promise<TripletexCustomer> {
   if (!Number.isInteger(id) || id <= 0) {
     throw new TripletexUsageError({ method: 'PUT', path: '/customer/{id}' }, `updateCustomer needs a customer id, got ${String(id)}`);
   }

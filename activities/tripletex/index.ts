@@ -11,7 +11,10 @@ export type { SessionToken } from './session-tokens';
 export type { TripletexOperations } from './tripletex-operations';
 export { ACCESS_AREAS } from './session-operations';
 export type { AccessArea, AccessReport } from './session-operations';
-export type { FindCustomersFilter, TripletexNewCustomer, TripletexAddressInput } from './customer-operations';
+export type {
+  FindCustomersFilter, TripletexNewCustomer, TripletexAddressInput, TripletexCustomerChanges, TripletexAddressChanges,
+} from './customer-operations';
+export { customerChanges } from './customer-operations';
 export { vatTypeIdsByNumber } from './ledger-operations';
 export type {
   TripletexInvoiceDraft, TripletexNewOrder, TripletexNewOrderLine, CreateInvoiceOptions, SearchInvoicesFilter,

@@ -4,9 +4,10 @@
  * `details` hold only non-secret data: status, code, requestId, masked path, field messages.
  * Never tokens, never request bodies with personal data.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { TripletexFailureType } from '../../common/failure-types';
 import { MoneyConversionError } from './money';
+import { TripletexCancelledError } from './tripletex-client';
 import {
   TripletexAuthenticationError, TripletexBadRequestError, TripletexConflictError, TripletexError, TripletexNetworkError,
   TripletexNotFoundError, TripletexPermissionError, TripletexRateLimitError, TripletexResponseError, TripletexServerError,
@@ -28,8 +29,8 @@ export interface TripletexFailureDetails {
   path: string;
   outcomeUnknown: boolean;
   validationMessages: { field?: string | undefined; message?: string | undefined; path?: string | undefined }[];
-  /** Network errors only. */
-  kind?: 'timeout' | 'network';
+  /** Network errors only; 'cancelled' when a cancellation was mapped to a failure (see toApplicationFailure). */
+  kind?: 'timeout' | 'network' | 'cancelled';
   /** Response errors only: the field path that did not match. */
   fieldPath?: string;
   /** Rate limit only: the wait the client suggested. */
@@ -42,6 +43,8 @@ export interface TripletexFailureDetails {
  * response, a usage error, a 409 that says "already exists". Retryable: 409 revision/locked,
  * 429 (nextRetryDelay from the pacer: last known reset, else exponential), 5xx, network, timeout.
  * Other errors are returned as a retryable failure of their own name (Temporal's default).
+ * A TripletexCancelledError becomes a retryable Network failure (kind 'cancelled'), for callers
+ * that need an ApplicationFailure; activities use toActivityFailure, which keeps it a cancellation.
  */
 export function toApplicationFailure(error: unknown): ApplicationFailure {
   if (error instanceof ApplicationFailure) return error;
@@ -85,6 +88,10 @@ export function toApplicationFailure(error: unknown): ApplicationFailure {
     details.kind = error.kind;
     return fail(TripletexFailureType.Network, false);
   }
+  if (error instanceof TripletexCancelledError) {
+    details.kind = 'cancelled';
+    return fail(TripletexFailureType.Network, false);
+  }
   if (error instanceof TripletexResponseError) {
     details.fieldPath = error.fieldPath;
     return fail(TripletexFailureType.ResponseInvalid, true);
@@ -95,13 +102,57 @@ export function toApplicationFailure(error: unknown): ApplicationFailure {
 }
 
 /**
- * Runs `fn` and rethrows whatever it throws as toApplicationFailure() maps it: the wrapper for
+ * What an activity throws for `error`: toApplicationFailure(), except that a cancellation stays a
+ * cancellation. Temporal's worker (1.24, worker/src/activity.ts) reports an attempt as cancelled
+ * only when the activity was cancelled AND it throws a CancelledFailure (or an AbortError); any
+ * other error, an ApplicationFailure included, is reported as an ordinary failure. So:
+ * - a CancelledFailure (Context.sleep, a heartbeat, another library) passes through, and a bare
+ *   AbortError becomes one;
+ * - a TripletexCancelledError becomes a CancelledFailure with the SDK's reason as its message
+ *   ('CANCELLED', 'WORKER_SHUTDOWN', 'TIMED_OUT', …) and TripletexFailureDetails as details[0]
+ *   (outcomeUnknown says whether a write may have reached Tripletex).
+ *
+ * What Temporal then records (worker/src/activity.ts, and sdk-core worker/activities.rs):
+ * - cancel requested by the workflow: the attempt is reported cancelled (RespondActivityTaskCanceled,
+ *   with our details); the workflow sees an ActivityFailure caused by a CancelledFailure. No retry.
+ * - worker shutdown (reason 'WORKER_SHUTDOWN'; with the default shutdownGraceTime 0, core cancels
+ *   every running activity as soon as shutdown starts): core does NOT report a cancellation but
+ *   fails the attempt with its own retryable ApplicationFailure, type 'WorkerShutdown', message
+ *   "Worker is shutting down and this activity did not complete in time" (our details are
+ *   dropped), so the server schedules the next attempt under the activity's retry policy at once
+ *   instead of waiting for a timeout; that attempt (attempt > 1) looks before it creates.
+ * - paused / reset: the worker reports a failure of type 'ActivityPause' / 'ActivityReset'.
+ * - TIMED_OUT / NOT_FOUND: the server already gave up on this attempt; the report is moot.
+ * If the activity was not cancelled by Temporal (the signal came from elsewhere), the thrown
+ * CancelledFailure is reported as an ordinary retryable failure of type 'CancelledFailure'.
+ */
+export function toActivityFailure(error: unknown): ApplicationFailure | CancelledFailure {
+  if (error instanceof CancelledFailure) return error;
+  // A bare AbortError becomes a CancelledFailure too: the worker then also sees pause/reset.
+  if (error instanceof Error && error.name === 'AbortError') return new CancelledFailure(error.message || 'AbortError');
+  if (error instanceof TripletexCancelledError) {
+    const details: TripletexFailureDetails = {
+      method: error.method,
+      path: error.path,
+      outcomeUnknown: error.outcomeUnknown,
+      validationMessages: [],
+      kind: 'cancelled',
+    };
+    // The SDK's reason ('WORKER_SHUTDOWN', …) as the message, as the SDK's own CancelledFailure has it.
+    const message = error.reason instanceof CancelledFailure ? error.reason.message : error.message;
+    return new CancelledFailure(message, [details]);
+  }
+  return toApplicationFailure(error);
+}
+
+/**
+ * Runs `fn` and rethrows whatever it throws as toActivityFailure() maps it: the wrapper for
  * activity bodies that call Tripletex.
  */
 export async function withTripletexFailures<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    throw toApplicationFailure(error);
+    throw toActivityFailure(error);
   }
 }

@@ -8,6 +8,9 @@
  * - No retries here (ky `retry: 0`): retries are Temporal's job, and Tripletex has no idempotency
  *   keys, so a blind retry of a POST could create a second invoice (DESIGN.md principle 1).
  * - Every response is parsed with zod; a mismatch is a TripletexResponseError, never a crash.
+ * - Cancellation: every request (and every pacer or shared-session wait before it) stops at once
+ *   when the `abortSignal` option's signal fires, with a TripletexCancelledError, so a cancelled
+ *   activity or a shutting-down worker does not hang until the request timeout.
  */
 import ky, { type KyInstance } from 'ky';
 import type { z } from 'zod';
@@ -53,6 +56,26 @@ export interface TripletexClientOptions {
   sessionCache?: SessionTokenCache;
   /** Rate-limit pacer; default the process-wide one (clients for the same token share a quota). */
   pacer?: RateLimitPacer;
+  /**
+   * The signal that cancels a request, read anew for every request (a client may serve several
+   * activity calls, so a signal fixed at creation would be wrong). In the worker:
+   * `currentActivitySignal` from activities/activity-cancellation.ts. Default: never cancelled.
+   */
+  abortSignal?: () => AbortSignal | undefined;
+}
+
+/**
+ * Thrown when the `abortSignal` fired (the activity was cancelled or the worker is shutting down)
+ * before or while a request ran: the request was aborted at once, not timed out. `outcomeUnknown`
+ * is true for a write that may already have reached Tripletex; false when nothing was sent yet.
+ * `reason` is the signal's reason (for a Temporal activity, the SDK's CancelledFailure).
+ */
+export class TripletexCancelledError extends TripletexError {
+  readonly reason: unknown;
+  constructor(context: TripletexErrorContext, reason: unknown) {
+    super(`Tripletex request stopped: the activity was cancelled (${describeReason(reason)})`, context);
+    this.reason = reason;
+  }
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -80,6 +103,7 @@ export class TripletexTransport {
   private readonly now: () => number;
   private readonly sessions: SessionTokenCache;
   private readonly pacer: RateLimitPacer;
+  private readonly abortSignal: () => AbortSignal | undefined;
   /** Hash of (baseUrl, consumer, employee): the session and rate-limit key (brief §3: limits are per employee per consumer). */
   readonly key: string;
   /** Every secret this client knows, masked out of any text that reaches an error or a log. */
@@ -95,6 +119,7 @@ export class TripletexTransport {
     this.now = options.now ?? Date.now;
     this.sessions = options.sessionCache ?? sharedSessionTokens;
     this.pacer = options.pacer ?? sharedRateLimitPacer;
+    this.abortSignal = options.abortSignal ?? (() => undefined);
     this.key = sessionKey(this.baseUrl, this.consumerToken, this.employeeToken);
     this.addSecret(this.consumerToken);
     this.addSecret(this.employeeToken);
@@ -147,14 +172,31 @@ export class TripletexTransport {
     return tripletexToday(this.now());
   }
 
-  /** The current session token, created when there is none or it has expired. */
+  /**
+   * The current session token, created when there is none or it has expired. The `:create` is
+   * shared with concurrent callers (other activities): waiting for it stops on this caller's own
+   * cancellation, and when another caller's cancellation aborted the shared `:create`, this
+   * caller (not cancelled) creates again instead of failing.
+   */
   async session(): Promise<SessionToken> {
     const today = tripletexToday(this.now());
-    return this.sessions.get(this.key, today, () => this.createSession(today));
+    for (let attempt = 1; ; attempt += 1) {
+      const cancel = this.abortSignal();
+      try {
+        return await untilAborted(
+          this.sessions.get(this.key, today, () => this.createSession(today)),
+          cancel,
+          () => this.cancelledError('PUT', SESSION_CREATE_PATH, cancel, false),
+        );
+      } catch (error) {
+        if (error instanceof TripletexCancelledError && cancel?.aborted !== true && attempt < 3) continue;
+        throw error;
+      }
+    }
   }
 
   private async createSession(today: string): Promise<SessionToken> {
-    const path = '/token/session/:create';
+    const path = SESSION_CREATE_PATH;
     const expirationDate = addDays(today, this.sessionDays);
     const query = { consumerToken: this.consumerToken, employeeToken: this.employeeToken, expirationDate };
     let raw: RawResponse;
@@ -192,17 +234,27 @@ export class TripletexTransport {
     return this.ok(method, path, raw);
   }
 
-  /** One HTTP exchange: pacing, ky, network errors, rate-limit headers, logging. */
+  /** One HTTP exchange: cancellation, pacing, ky, network errors, rate-limit headers, logging. */
   private async exchange(method: Method, path: string, options: { query?: Query; json?: unknown }, sessionToken: string | undefined): Promise<RawResponse> {
     const safePath = redactUrl(path);
-    const paced = await this.pacer.acquire(this.key);
+    // Read per request: the client may be shared by several activity calls.
+    const cancel = this.abortSignal();
+    // Nothing sent yet, so even a write certainly did not happen (outcomeUnknown false).
+    if (cancel?.aborted) throw this.cancelledError(method, safePath, cancel, false);
+    // The pacer's sleep itself keeps running (it cannot be told to stop), but this request no
+    // longer waits for it; its reserved slot only makes later requests more careful.
+    const paced = await untilAborted(this.pacer.acquire(this.key), cancel, () => this.cancelledError(method, safePath, cancel, false));
     if (paced.tooLongMs !== undefined) {
       // The quota is spent for longer than an activity should sleep: let Temporal wait durably.
       throw new TripletexRateLimitError({ method, path: safePath }, paced.tooLongMs);
     }
     const started = Date.now();
-    // ky's timeout covers the wait for headers; this signal also bounds reading the body.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    // ky's `timeout` covers the wait for headers (it rejects with ky's TimeoutError); this signal
+    // also bounds reading the body. ky 1.14 joins the `signal` given here with its own timeout
+    // controller (AbortSignal.any), so an abort of `cancel` makes fetch reject at once with the
+    // signal's reason: told apart from a timeout below by `cancel.aborted`, never by the error.
+    const timeoutSignal = AbortSignal.timeout(this.timeoutMs);
+    const signal = cancel ? AbortSignal.any([timeoutSignal, cancel]) : timeoutSignal;
     let response: Response;
     let text: string;
     try {
@@ -215,7 +267,9 @@ export class TripletexTransport {
       });
       text = await response.text();
     } catch (error) {
-      throw this.networkError(method, safePath, error, signal.aborted);
+      // The request may have reached Tripletex: a write's outcome is unknown.
+      if (cancel?.aborted) throw this.cancelledError(method, safePath, cancel, method !== 'GET');
+      throw this.networkError(method, safePath, error, timeoutSignal.aborted);
     }
     const durationMs = Date.now() - started;
     const requestId = response.headers.get('x-tlx-request-id') ?? undefined;
@@ -288,6 +342,13 @@ export class TripletexTransport {
     };
   }
 
+  private cancelledError(method: Method, path: string, signal: AbortSignal | undefined, mayHaveBeenSent: boolean): TripletexCancelledError {
+    const reason: unknown = signal?.reason;
+    this.logger.info({ method, path, reason: describeReason(reason), outcomeUnknown: mayHaveBeenSent }, 'Tripletex request cancelled');
+    // No `cause`: the fetch error holds the request; the reason is kept on `reason`.
+    return new TripletexCancelledError({ method, path: redactUrl(path), outcomeUnknown: mayHaveBeenSent }, reason);
+  }
+
   private networkError(method: Method, path: string, error: unknown, aborted: boolean): TripletexError {
     const name = error instanceof Error ? error.name : '';
     const code = networkCode(error);
@@ -315,6 +376,37 @@ export class TripletexTransport {
     for (const secret of this.secrets) out = out.split(secret).join('[REDACTED]');
     return out;
   }
+}
+
+const SESSION_CREATE_PATH = '/token/session/:create';
+
+/**
+ * `promise`, unless `signal` fires first: then rejects with `cancelled()`. The promise itself is
+ * not stopped (a pacer sleep, another caller's shared session create); its outcome is dropped.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** An abort reason as text for messages and logs: a CancelledFailure's message is the cancel reason (e.g. WORKER_SHUTDOWN). */
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message || reason.name;
+  return reason === undefined ? 'aborted' : String(reason);
 }
 
 /** The Tripletex client: the request path plus every operation, for one employee token. */

@@ -86,6 +86,16 @@ export function notFound(what: string): SandboxHttpError {
   return new SandboxHttpError(404, 6000, 'Objektet finnes ikke.', `${what} not found`);
 }
 
+/**
+ * 409/8000 RevisionException: a write carried a `version` older than the stored one (brief §2:
+ * "Tripletex rejects the write when someone changed the object since your GET"). The wording is
+ * modelled, not observed.
+ */
+export function revisionConflict(what: string, sent: number, current: number): SandboxHttpError {
+  return new SandboxHttpError(409, 8000, 'Objektet er endret av en annen bruker. Hent det på nytt og prøv igjen.',
+    `RevisionException: ${what} version ${sent} is stale (current ${current})`);
+}
+
 /** 400/4000 on a `fields` expression naming a field the model lacks (brief §2, [AINM]). */
 export function illegalField(field: string, model: string): SandboxHttpError {
   // Wording modelled on the real message ("Illegal field in fields filter"); exact text uncertain.

@@ -139,6 +139,13 @@ export class SandboxStore {
     idx.invoices.push(i);
     idx.invoiceNumbers.add(i.invoiceNumber);
   }
+  /** Renumbers a customer (PUT /customer/{id}), keeping the per-company number index right. */
+  renumberCustomer(c: CustomerRecord, n: number): void {
+    const numbers = this.index(c.companyId).customerNumbers;
+    numbers.delete(c.customerNumber);
+    c.customerNumber = n;
+    numbers.add(n);
+  }
   customerNumberTaken(companyId: number, n: number): boolean { return this.index(companyId).customerNumbers.has(n); }
   invoiceNumberTaken(companyId: number, n: number): boolean { return this.index(companyId).invoiceNumbers.has(n); }
 

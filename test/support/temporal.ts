@@ -47,20 +47,21 @@ export interface TemporalTestContext {
 }
 
 /**
- * Runs `body` while a worker with the real activities polls a fresh task queue; the worker
- * shuts down when `body` settles. `env` overrides configuration (e.g. the sandbox's URL).
+ * Runs `body` while a worker with the real activities polls a fresh task queue (or the given
+ * one); the worker shuts down when `body` settles. `env` overrides configuration (e.g. the
+ * sandbox's URL).
  */
 export async function withWorker<T>(
   env: Record<string, string>,
   body: (context: TemporalTestContext) => Promise<T>,
-  options: Pick<CreateWorkerOptions, 'deps'> = {},
+  options: Pick<CreateWorkerOptions, 'deps'> & { taskQueue?: string } = {},
 ): Promise<T> {
   const address = await temporalAddress();
   const config = loadConfig({ ...process.env, ...env, TEMPORAL_ADDRESS: address });
-  const taskQueue = uniqueTaskQueue();
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue();
   const logger = testLogger();
   const testBundle = workflowBundle();
-  const { worker, connection } = await createWorker({ config, logger, taskQueue, ...(testBundle ? { workflowBundle: testBundle } : {}), ...options });
+  const { worker, connection } = await createWorker({ config, logger, taskQueue, ...(testBundle ? { workflowBundle: testBundle } : {}), ...(options.deps ? { deps: options.deps } : {}) });
   const client = await connectTemporalClient(config);
   try {
     return await worker.runUntil(body({ config: { ...config, TEMPORAL_TASK_QUEUE: taskQueue }, client, taskQueue, worker }));

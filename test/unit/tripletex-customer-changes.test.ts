@@ -37,12 +37,12 @@ describe('customerChanges', () => {
     assert.deepEqual(customerChanges(existing, { name: 'Ola Nordmann ' }), { name: 'Ola Nordmann ' });
   });
 
-  test('an address line that differs sends the whole wanted postal address', () => {
+  test('an address line that differs sends the whole wanted postal address, with the existing address id', () => {
     assert.deepEqual(customerChanges(existing, { ...same, postalAddress: { addressLine1: 'Kirkegata 2', postalCode: '0155', city: 'Oslo' } }),
-      { postalAddress: { addressLine1: 'Kirkegata 2', postalCode: '0155', city: 'Oslo' } });
+      { postalAddress: { id: 2500001, addressLine1: 'Kirkegata 2', postalCode: '0155', city: 'Oslo' } });
     // Lines left out of the wanted address are not compared.
     assert.equal(customerChanges(existing, { postalAddress: { city: 'Oslo' } }), null);
-    assert.deepEqual(customerChanges(existing, { postalAddress: { city: 'Bergen' } }), { postalAddress: { city: 'Bergen' } });
+    assert.deepEqual(customerChanges(existing, { postalAddress: { city: 'Bergen' } }), { postalAddress: { id: 2500001, city: 'Bergen' } });
   });
 
   test('an empty text equals a missing one (Tripletex sends "" or null); anything else against a missing value differs', () => {
@@ -53,7 +53,7 @@ describe('customerChanges', () => {
     // A POST response carries the address as an {id,url} stub: its lines are unknown, so they differ.
     const stub = customerSchema.parse({ ...existing, postalAddress: { id: 2500001, url: '127.0.0.1/v2/address/2500001' } });
     assert.deepEqual(stub.postalAddress, { id: 2500001 });
-    assert.deepEqual(customerChanges(stub, { postalAddress: { city: 'Oslo' } }), { postalAddress: { city: 'Oslo' } });
+    assert.deepEqual(customerChanges(stub, { postalAddress: { city: 'Oslo' } }), { postalAddress: { id: 2500001, city: 'Oslo' } });
   });
 
   test('the result is a copy: changing it leaves the wanted object alone', () => {

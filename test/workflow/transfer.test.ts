@@ -14,7 +14,7 @@ import type { TransferState } from '../../workflows';
 import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { recordHistoryIfAsked } from '../support/record-history';
-import { withWorker } from '../support/temporal';
+import { uniqueTaskQueue, withWorker } from '../support/temporal';
 
 const tripletex = await startTripletexSandboxForTest();
 const mystore = await startMystoreSandboxForTest();
@@ -136,6 +136,52 @@ describe('order → invoice transfer', () => {
     assert.equal(new Set(numbers).size, numbers.length, 'no customer number twice');
     const emails = customers.filter((customer) => customer.customerNumber === null || customer.customerNumber === undefined).map((customer) => customer.email);
     assert.equal(new Set(emails).size, emails.length, 'no guest customer twice');
+  });
+
+  test('a worker stopped in the middle of the invoice call, and a new one started: exactly one invoice', async () => {
+    const shop = createShop();
+    const [orderId] = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 1, status: 'completed', seed: 77 });
+    const taskQueue = uniqueTaskQueue('worker-restart');
+    // The invoice is committed at once, its answer comes 5 s later: the worker dies in between.
+    tripletex.sandbox.admin.setFaults({ slow: 1, slowDelayMs: 5_000, methods: ['POST'], paths: ['/invoice'] });
+    try {
+      await withWorker(env, async ({ client }) => {
+        await register(client, taskQueue, shop);
+        await startOrSignalTransfer(client, taskQueue, shop.shopId, orderId!);
+        for (let i = 0; i < 200 && invoicesFor(shop, orderId!).length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.equal(invoicesFor(shop, orderId!).length, 1, 'the invoice call reached Tripletex');
+      }, { taskQueue });
+    } finally {
+      tripletex.sandbox.admin.setFaults({});
+    }
+    await withWorker(env, async ({ client }) => {
+      const state = await waitForStatus(client, shop, orderId!, 'Invoiced');
+      assert.ok(state.steps.some((step) => step.startsWith('Found the invoice an earlier try created')), state.steps.join('\n'));
+      assert.equal(invoicesFor(shop, orderId!).length, 1);
+    }, { taskQueue });
+  });
+
+  test('a returning customer is updated with the order\'s data, unless the shop says not to overwrite', async () => {
+    for (const doNotOverwriteCustomers of [false, true]) {
+      const shop = createShop();
+      shop.settings = { ...shop.settings, doNotOverwriteCustomers };
+      const customer = { kind: 'private' as const, key: 'kari', firstname: 'Kari', lastname: 'Nordmann', email: 'kari@example.no', phone: '+47 900 00 001', street: 'Storgata 1', postcode: '0155', city: 'Oslo' };
+      const first = mystore.sandbox.admin.createOrder(shop.mystoreShop, { status: 'completed', paymentModule: 'klarna', customer, lines: [{ name: 'Skjerf', quantity: 1, priceInclVat: 199, taxRate: 25 }] });
+      const second = mystore.sandbox.admin.createOrder(shop.mystoreShop, {
+        status: 'completed', paymentModule: 'klarna', customer: { ...customer, email: 'kari.ny@example.no', street: 'Nygata 2' },
+        lines: [{ name: 'Votter', quantity: 1, priceInclVat: 149, taxRate: 25 }],
+      });
+      await withWorker(env, async ({ client, taskQueue }) => {
+        await register(client, taskQueue, shop);
+        await startOrSignalTransfer(client, taskQueue, shop.shopId, first.id);
+        await waitForStatus(client, shop, first.id, 'Invoiced');
+        await startOrSignalTransfer(client, taskQueue, shop.shopId, second.id);
+        await waitForStatus(client, shop, second.id, 'Invoiced');
+      });
+      const customers = tripletex.sandbox.admin.listCustomers(shop.companyId);
+      assert.equal(customers.length, 1, 'the same customer both times');
+      assert.equal(customers[0]!.email, doNotOverwriteCustomers ? 'kari@example.no' : 'kari.ny@example.no');
+    }
   });
 
   test('an inactive VAT code parks the transfer with the reason; activated and retried, it is invoiced once', async () => {
