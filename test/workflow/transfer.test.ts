@@ -11,6 +11,7 @@ import { shopWorkflowId, transferWorkflowId } from '../../common/ids';
 import { retryTransfer, startOrSignalTransfer, transferStatus } from '../../common/transfers';
 import { createTestShop, registerTestShop, waitForTransferStatus, type TestShop } from '../support/transfer-fixture';
 import type { TransferState } from '../../workflows';
+import type { InvoiceView } from '../../sandbox/tripletex/admin';
 import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { recordHistoryIfAsked } from '../support/record-history';
@@ -27,6 +28,28 @@ function orderTotals(shop: TestShop, orderId: string): { payable: number; giftCa
   const order = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId);
   const value = (cls: string) => order.totals.filter((total) => total.attributes.class === cls).reduce((sum, total) => sum + Math.round(Number(total.attributes.value) * 100), 0);
   return { payable: value('ot_total'), giftCard: -value('ot_gv') };
+}
+
+/** Tripletex VAT type id → rate in basis points (the sandbox's ids, which differ from the code numbers as in the real API). */
+const RATE_BY_VAT_TYPE_ID: Record<number, number> = { 3: 2500, 31: 1500, 32: 1200, 5: 0, 6: 0 };
+
+function vatByRateOnInvoice(invoice: InvoiceView): Record<number, number> {
+  const byRate: Record<number, number> = {};
+  for (const line of invoice.lines) {
+    const rate = RATE_BY_VAT_TYPE_ID[line.vatTypeId]!;
+    byRate[rate] = (byRate[rate] ?? 0) + line.amountIncludingVatOre - line.amountExcludingVatOre;
+  }
+  return Object.fromEntries(Object.entries(byRate).filter(([, vat]) => vat !== 0));
+}
+
+function vatByRateOnOrder(shop: TestShop, orderId: string): Record<number, number> {
+  const order = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId);
+  const byRate: Record<number, number> = {};
+  for (const total of order.totals.filter((row) => row.attributes.class === 'ot_tax')) {
+    const rate = Math.round(Number(total.attributes.tax_rate) * 100);
+    byRate[rate] = (byRate[rate] ?? 0) + Math.round(Number(total.attributes.value) * 100);
+  }
+  return Object.fromEntries(Object.entries(byRate).filter(([, vat]) => vat !== 0));
 }
 
 function invoicesFor(shop: TestShop, orderId: string) {
@@ -53,6 +76,11 @@ describe('order → invoice transfer', () => {
         assert.equal(invoices[0]!.amountOre, payable + giftCard, `order ${orderId}: invoice total equals the shop's`);
         const writtenBack = mystore.sandbox.admin.getOrder(shop.mystoreShop, orderId).attributes;
         assert.equal(writtenBack.invoice_number, String(invoices[0]!.invoiceNumber));
+        assert.deepEqual(vatByRateOnInvoice(invoices[0]!), vatByRateOnOrder(shop, orderId), `order ${orderId}: VAT per rate as Tripletex computed it`);
+        const paymentModule = String(writtenBack.payment_module);
+        const prepaid = shop.settings.paymentMethods[paymentModule]!.prepaid;
+        assert.equal(invoices[0]!.amountOutstandingOre, prepaid ? 0 : payable, `order ${orderId} (${paymentModule}): what is left to pay`);
+        assert.equal(invoices[0]!.sentToCustomer, !prepaid && shop.settings.paymentMethods[paymentModule]!.sendInvoice && payable > 0);
       }
       // Operators find transfers by search attributes in the Temporal UI.
       const query = `ShopId = "${shop.shopId}" AND TransferStatus = "Invoiced" AND InvoiceNumber = "${invoicesFor(shop, orderIds[0]!)[0]!.invoiceNumber}"`;
