@@ -59,10 +59,11 @@ export function usesLocalTemporal(config: Config): boolean {
   return host === '127.0.0.1' || host === 'localhost';
 }
 
-export async function startLocalTemporal(config: Config, logger: Logger): Promise<DevServer> {
+export async function startLocalTemporal(config: Config, logger: Logger, uiCodecEndpoint?: string): Promise<DevServer> {
   return startDevServer({
     port: Number(config.TEMPORAL_ADDRESS.split(':')[1]),
     uiPort: config.TEMPORAL_UI_PORT,
+    ...(uiCodecEndpoint ? { uiCodecEndpoint } : {}),
     dbFilename: path.resolve(config.DATA_DIR, 'temporal', 'dev.db'),
     namespace: config.TEMPORAL_NAMESPACE,
     logger,

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import type { DevServer } from '../common/dev-server';
 import { createWorker } from '../worker/create-worker';
+import { startCodecServer } from './codec-server';
 import { formatOnboardingState, runOnboard } from './commands/onboard-command';
 import { connectTemporalClient } from '../common/temporal-client';
 import { registerOrUpdateShop } from '../common/transfers';
@@ -27,8 +28,11 @@ async function main(): Promise<void> {
   try {
     let server: DevServer | undefined;
     if (usesLocalTemporal(config)) {
+      // The UI shows payloads decrypted through this codec server (they are encrypted in history).
+      const codec = await startCodecServer(config, logger);
+      cleanups.push(() => codec.close());
       console.log(`Starting the Temporal dev server on ${config.TEMPORAL_ADDRESS} (state in ${config.DATA_DIR}/temporal)...`);
-      server = await startLocalTemporal(config, logger);
+      server = await startLocalTemporal(config, logger, codec.url);
       cleanups.push(() => server!.stop());
     }
     let sandboxes: RunningSandboxes | undefined;

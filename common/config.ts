@@ -71,6 +71,18 @@ export const configSchema = z
       .string()
       .default(DEV_PAYLOAD_ENCRYPTION_KEY)
       .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+    /** Port of the codec server that lets the Temporal UI decrypt payloads for operators. */
+    CODEC_SERVER_PORT: port.default(8704),
+    /** Address the codec server listens on; keep it private (loopback, or behind the UI's sign-in). */
+    CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+    /**
+     * The Temporal UI origins (comma-separated) allowed to ask the codec server to decrypt;
+     * default the local UI, http://127.0.0.1:TEMPORAL_UI_PORT and http://localhost:TEMPORAL_UI_PORT.
+     */
+    CODEC_SERVER_ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || value.split(',').every((origin) => /^https?:\/\/[^/\s]+$/.test(origin.trim())), 'must be comma-separated origins such as https://temporal.example.com'),
     /** Names the key in each encrypted payload, so keys can be rotated without losing old history. */
     PAYLOAD_ENCRYPTION_KEY_ID: z.string().min(1).default('dev'),
   })
