@@ -6,6 +6,7 @@ import type { ActivityDeps } from './activity-deps';
 import { createOnboardingActivities } from './onboarding-activities';
 import { createMystoreTransferActivities } from './mystore-transfer-activities';
 import { createTripletexTransferActivities } from './tripletex-transfer-activities';
+import { createShopLifecycleActivities } from './shop-lifecycle-activities';
 
 export type { ActivityDeps } from './activity-deps';
 
@@ -14,5 +15,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createOnboardingActivities(deps),
     ...createMystoreTransferActivities(deps),
     ...createTripletexTransferActivities(deps),
+    ...createShopLifecycleActivities(deps),
   };
 }

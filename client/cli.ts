@@ -8,7 +8,9 @@ import { ZodError } from 'zod';
 import { ConfigError, loadConfig } from '../common/config';
 import { TemporalUnreachableError } from '../common/temporal-client';
 import { CliError, EXIT_CODES } from './cli-error';
-import { formatOnboardingState, onboardOptionsSchema, readTokenFromStdin, runOnboard } from './commands/onboard-command';
+import { formatOnboardingState, onboardOptionsSchema, parsePaymentMapping, readLinesFromStdin, readOnboardingState, runOnboard, exitCodeFor as onboardingExitCode } from './commands/onboard-command';
+import { formatRotation, rotateOptionsSchema, runOffboard, runRotateCredentials } from './commands/shop-commands';
+import { shopIdSchema } from '../common/ids';
 import {
   exitCodeForTransfer, formatTransferState, retryOptionsSchema, runRetry, runStatus, runTransfer, transferOptionsSchema,
 } from './commands/transfer-commands';
@@ -20,22 +22,65 @@ const program = new Command()
 
 program
   .command('onboard')
-  .description("Validate a shop's Tripletex employee token and what invoicing needs in the company")
+  .description("Onboard a shop: Tripletex key, Mystore key, payment mapping, number series, go live. Run again with more flags to hand the running onboarding what it waits for.")
   .requiredOption('--shop <id>', 'the shop id (lower-case letters, digits, dashes)')
   .option('--tripletex-employee-token <token>', 'the employee token (prefer TRIPLETEX_EMPLOYEE_TOKEN or --tripletex-employee-token-stdin: they keep it out of shell history)')
   .option('--tripletex-employee-token-stdin', 'read the employee token from the first line of stdin')
+  .option('--mystore-shop <name>', "the shop's name in Mystore's API (without it, only the Tripletex key is checked)")
+  .option('--mystore-token <token>', 'the Mystore personal access token (prefer MYSTORE_TOKEN or --mystore-token-stdin)')
+  .option('--mystore-token-stdin', 'read the Mystore token from stdin (the line after the Tripletex token when both are piped)')
+  .option('--map-payment <module=typeId>', 'confirm a Mystore payment module → Tripletex payment type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+  .option('--accept-suggested-mapping', 'accept the suggested payment type for every module that has one')
+  .option('--confirm-numbering', 'the merchant has set the number series in Tripletex as onboarding showed')
+  .option('--retry', 'something was fixed: try the waiting step again')
   .option('--json', 'print the outcome as one JSON line')
-  .action(async (raw: { shop: string; tripletexEmployeeToken?: string; tripletexEmployeeTokenStdin?: boolean; json?: boolean }) => {
-    const token = raw.tripletexEmployeeTokenStdin
-      ? await readTokenFromStdin()
-      : raw.tripletexEmployeeToken ?? process.env.TRIPLETEX_EMPLOYEE_TOKEN;
-    if (!token) {
+  .action(async (raw: {
+    shop: string; tripletexEmployeeToken?: string; tripletexEmployeeTokenStdin?: boolean; mystoreShop?: string; mystoreToken?: string; mystoreTokenStdin?: boolean;
+    mapPayment?: string[]; acceptSuggestedMapping?: boolean; confirmNumbering?: boolean; retry?: boolean; json?: boolean;
+  }) => {
+    const stdinLines = raw.tripletexEmployeeTokenStdin || raw.mystoreTokenStdin ? await readLinesFromStdin() : [];
+    const tripletexEmployeeToken = raw.tripletexEmployeeTokenStdin ? stdinLines.shift() : raw.tripletexEmployeeToken ?? (process.env.TRIPLETEX_EMPLOYEE_TOKEN || undefined);
+    const mystoreToken = raw.mystoreTokenStdin ? stdinLines.shift() : raw.mystoreToken ?? (process.env.MYSTORE_TOKEN || undefined);
+    const mapPayment = parsePaymentMapping(raw.mapPayment ?? []);
+    const handsSomething = mystoreToken || Object.keys(mapPayment).length > 0 || raw.acceptSuggestedMapping || raw.confirmNumbering || raw.retry;
+    if (!tripletexEmployeeToken && !handsSomething) {
       throw new CliError('No Tripletex employee token given. Pass --tripletex-employee-token, set TRIPLETEX_EMPLOYEE_TOKEN, or pipe it with --tripletex-employee-token-stdin.', EXIT_CODES.usage);
     }
-    const options = onboardOptionsSchema.parse({ shop: raw.shop, tripletexEmployeeToken: token, json: raw.json ?? false });
+    const options = onboardOptionsSchema.parse({
+      shop: raw.shop, tripletexEmployeeToken, mystoreShop: raw.mystoreShop, mystoreToken, mapPayment,
+      acceptSuggestedMapping: raw.acceptSuggestedMapping ?? false, confirmNumbering: raw.confirmNumbering ?? false, retry: raw.retry ?? false, json: raw.json ?? false,
+    });
     const { state, exitCode } = await runOnboard(loadConfig(), options);
     console.log(options.json ? JSON.stringify(state) : formatOnboardingState(state));
     process.exitCode = exitCode;
+  });
+
+program
+  .command('rotate-credentials')
+  .description("Replace a live shop's Tripletex and/or Mystore token: validated first, then transfers waiting for them resume")
+  .requiredOption('--shop <id>', 'the shop id')
+  .option('--tripletex-employee-token-stdin', 'read the new Tripletex employee token from stdin (first line)')
+  .option('--mystore-token-stdin', 'read the new Mystore token from stdin (the next line)')
+  .option('--json', 'print the outcome as one JSON line')
+  .action(async (raw: { shop: string; tripletexEmployeeTokenStdin?: boolean; mystoreTokenStdin?: boolean; json?: boolean }) => {
+    const stdinLines = raw.tripletexEmployeeTokenStdin || raw.mystoreTokenStdin ? await readLinesFromStdin() : [];
+    const tripletexEmployeeToken = raw.tripletexEmployeeTokenStdin ? stdinLines.shift() : process.env.TRIPLETEX_EMPLOYEE_TOKEN || undefined;
+    const mystoreToken = raw.mystoreTokenStdin ? stdinLines.shift() : process.env.MYSTORE_TOKEN || undefined;
+    const options = rotateOptionsSchema.parse({ shop: raw.shop, tripletexEmployeeToken, mystoreToken, json: raw.json ?? false });
+    const outcome = await runRotateCredentials(loadConfig(), options);
+    console.log(options.json ? JSON.stringify(outcome) : formatRotation(options.shop, outcome));
+    process.exitCode = outcome.replaced ? EXIT_CODES.ok : EXIT_CODES.keyRejected;
+  });
+
+program
+  .command('offboard')
+  .description("Stop a shop: delete its Mystore webhooks, refuse its webhooks and transfers from now on; history stays")
+  .requiredOption('--shop <id>', 'the shop id')
+  .option('--json', 'print the outcome as one JSON line')
+  .action(async (raw: { shop: string; json?: boolean }) => {
+    const shop = shopIdSchema.parse(raw.shop);
+    const outcome = await runOffboard(loadConfig(), shop);
+    console.log(raw.json ? JSON.stringify(outcome) : [`Shop ${shop} is offboarded; ${outcome.webhooksDeleted} webhook(s) deleted in Mystore.`, ...outcome.notes].join('\n'));
   });
 
 program
@@ -53,11 +98,17 @@ program
 
 program
   .command('status')
-  .description("Show where an order's transfer stands: status, Tripletex invoice, credits, what to do, steps")
+  .description("With --order: where an order's transfer stands (status, Tripletex invoice, credits, what to do, steps). Without: the shop's onboarding, step by step, and who must act next")
   .requiredOption('--shop <id>', 'the shop id')
-  .requiredOption('--order <id>', 'the Mystore order id')
-  .option('--json', 'print the transfer state as one JSON line')
-  .action(async (raw: { shop: string; order: string; json?: boolean }) => {
+  .option('--order <id>', 'the Mystore order id')
+  .option('--json', 'print the state as one JSON line')
+  .action(async (raw: { shop: string; order?: string; json?: boolean }) => {
+    if (raw.order === undefined) {
+      const state = await readOnboardingState(loadConfig(), shopIdSchema.parse(raw.shop));
+      console.log(raw.json ? JSON.stringify(state) : formatOnboardingState(state));
+      process.exitCode = onboardingExitCode(state);
+      return;
+    }
     const options = transferOptionsSchema.parse({ ...raw, json: raw.json ?? false });
     const state = await runStatus(loadConfig(), options);
     console.log(options.json ? JSON.stringify(state) : formatTransferState(state));

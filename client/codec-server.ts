@@ -4,15 +4,20 @@
  * which otherwise shows only ciphertext. It holds the payload key, so it listens on loopback by
  * default and answers only the configured UI origin; in production put it behind the same
  * sign-in as the UI. Protocol: POST /decode and /encode with {"payloads":[{metadata, data}]},
- * bytes in base64, as the Temporal UI sends them.
+ * bytes in base64, as the Temporal UI sends them. With CODEC_SERVER_TOKEN (required off
+ * loopback) every /decode and /encode must carry `Authorization: Bearer <token>`; preflight
+ * (OPTIONS) stays open. The Temporal UI sends no such static token by itself (its "pass access
+ * token" setting sends the signed-in user's token), so off loopback put the codec server behind a
+ * proxy or sign-in that adds the header.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
-import type { Config } from '../common/config';
+import { ConfigError, isLoopbackHost, type Config } from '../common/config';
 import type { Logger } from '../common/logger';
-import { createPayloadCodec } from '../common/payload-codec';
+import { createPayloadCodec, type PayloadKeyConfig } from '../common/payload-codec';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -42,10 +47,15 @@ export interface CodecServer {
 }
 
 export async function startCodecServer(
-  config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_ID' | 'CODEC_SERVER_PORT' | 'CODEC_SERVER_HOST' | 'CODEC_SERVER_ALLOWED_ORIGINS' | 'TEMPORAL_UI_PORT'>,
+  config: PayloadKeyConfig & Pick<Config, 'CODEC_SERVER_PORT' | 'CODEC_SERVER_HOST' | 'CODEC_SERVER_ALLOWED_ORIGINS' | 'TEMPORAL_UI_PORT'> & Partial<Pick<Config, 'CODEC_SERVER_TOKEN'>>,
   logger: Logger,
 ): Promise<CodecServer> {
+  // loadConfig refuses this already; checked again for configs put together by hand.
+  if (!isLoopbackHost(config.CODEC_SERVER_HOST) && !config.CODEC_SERVER_TOKEN) {
+    throw new ConfigError([`CODEC_SERVER_TOKEN: must be set when CODEC_SERVER_HOST (${config.CODEC_SERVER_HOST}) is not loopback`]);
+  }
   const codec = createPayloadCodec(config);
+  const checkToken = config.CODEC_SERVER_TOKEN ? bearerTokenCheck(config.CODEC_SERVER_TOKEN) : undefined;
   const allowedOrigins = new Set(allowedCodecOrigins(config));
   const server = http.createServer((request, response) => {
     const origin = request.headers.origin;
@@ -67,6 +77,15 @@ export async function startCodecServer(
     if (request.method !== 'POST' || !operation) {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'POST /decode or /encode' }));
       return;
+    }
+    if (checkToken) {
+      const problem = checkToken(request.headers.authorization);
+      if (problem) {
+        logger.warn({ operation, problem }, 'codec request without a valid bearer token');
+        response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="codec-server"' }).end(JSON.stringify({ error: problem }));
+        request.resume();
+        return;
+      }
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -101,6 +120,22 @@ export async function startCodecServer(
   return {
     url: `http://${config.CODEC_SERVER_HOST}:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Checks an Authorization header against the token: undefined when it matches, else what is
+ * wrong. The comparison is constant-time (both sides hashed to the same length first, so not even
+ * the token's length leaks).
+ */
+export function bearerTokenCheck(token: string): (authorization: string | undefined) => string | undefined {
+  const expected = createHash('sha256').update(token).digest();
+  return (authorization) => {
+    if (authorization === undefined || authorization.trim() === '') return 'missing Authorization header: send "Authorization: Bearer <CODEC_SERVER_TOKEN>"';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1]) return 'Authorization header is not "Bearer <token>" (CODEC_SERVER_TOKEN)';
+    const given = createHash('sha256').update(match[1]).digest();
+    return timingSafeEqual(given, expected) ? undefined : 'wrong bearer token (CODEC_SERVER_TOKEN)';
   };
 }
 

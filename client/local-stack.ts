@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import type { Config } from '../common/config';
-import { DEFAULT_SHOP_SETTINGS, type ShopSettings } from '../domain/shop-settings';
 import { startDevServer, type DevServer } from '../common/dev-server';
 import type { Logger } from '../common/logger';
 import { startTripletexSandbox, type TripletexSandbox } from '../sandbox/tripletex';
@@ -108,24 +107,4 @@ export async function startSandboxes(config: Config, options: { requestLogDir?: 
 export function temporalUiUrlForShop(config: Config, shopId: string): string {
   const query = encodeURIComponent(`ShopId="${shopId}"`);
   return `http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${query}`;
-}
-
-/**
- * The demo shop's settings: each Mystore payment module mapped to one of the demo company's
- * payment types by name, prepaid methods registered as paid, invoices sent by Tripletex.
- */
-export function demoShopSettings(paymentTypes: TripletexSandboxInfo['paymentTypes']): ShopSettings {
-  const typeId = (description: string) => paymentTypes.find((type) => type.description === description)?.id ?? null;
-  const bank = typeId('Betalt til bank');
-  return {
-    ...DEFAULT_SHOP_SETTINGS,
-    paymentMethods: {
-      klarna: { prepaid: true, tripletexPaymentTypeId: typeId('Klarna') ?? bank, sendInvoice: false },
-      vipps: { prepaid: true, tripletexPaymentTypeId: typeId('Vipps') ?? bank, sendInvoice: false },
-      card: { prepaid: true, tripletexPaymentTypeId: bank, sendInvoice: false },
-      giftcard: { prepaid: true, tripletexPaymentTypeId: bank, sendInvoice: false },
-      invoice: { prepaid: false, tripletexPaymentTypeId: null, sendInvoice: true },
-      cod: { prepaid: false, tripletexPaymentTypeId: null, sendInvoice: false },
-    },
-  };
 }

@@ -11,9 +11,7 @@ import type { DevServer } from '../common/dev-server';
 import { createWorker } from '../worker/create-worker';
 import { startCodecServer } from './codec-server';
 import { formatOnboardingState, runOnboard } from './commands/onboard-command';
-import { connectTemporalClient } from '../common/temporal-client';
-import { registerOrUpdateShop } from '../common/transfers';
-import { DEMO_SHOP_ID, demoShopSettings, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
+import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -54,18 +52,20 @@ async function main(): Promise<void> {
     let demoOrderIds: string[] = [];
     if (sandboxes) {
       console.log(`Onboarding the demo shop "${DEMO_SHOP_ID}" against the Tripletex sandbox...`);
-      const { state } = await runOnboard(config, { shop: DEMO_SHOP_ID, tripletexEmployeeToken: sandboxes.tripletex.employeeToken, json: false });
+      // The whole onboarding, as for a real shop; demo mode accepts the suggested payment mapping
+      // and confirms the number series on the merchant's behalf (and says what a merchant would set).
+      const { state } = await runOnboard(config, {
+        shop: DEMO_SHOP_ID,
+        tripletexEmployeeToken: sandboxes.tripletex.employeeToken,
+        mystoreShop: sandboxes.mystore.shop,
+        mystoreToken: sandboxes.mystore.token,
+        acceptSuggestedMapping: true,
+        confirmNumbering: true,
+        json: false,
+      });
       console.log(formatOnboardingState(state));
-      const client = await connectTemporalClient(config);
-      try {
-        await registerOrUpdateShop(client, config.TEMPORAL_TASK_QUEUE, {
-          shopId: DEMO_SHOP_ID,
-          mystoreShop: sandboxes.mystore.shop,
-          settings: demoShopSettings(sandboxes.tripletex.paymentTypes),
-          credentials: { tripletexEmployeeToken: sandboxes.tripletex.employeeToken, mystoreToken: sandboxes.mystore.token },
-        });
-      } finally {
-        await client.connection.close();
+      if (state.numbering) {
+        console.log(`\nDemo mode confirmed the number series. A real merchant would first set, in Tripletex: ${state.numbering.assessment.instructions.join(' ')}`);
       }
       demoOrderIds = sandboxes.servers.mystore.admin.generateOrders(DEMO_SHOP_ID, { count: 5, status: 'completed' });
       console.log('');

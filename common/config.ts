@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 
-/** The AES-256 key the embedded default uses. Refused for anything but loopback endpoints. */
+/**
+ * The AES-256 key of the TEST RUN only (id `dev`): scripts/run-tests.ts hands it to the test
+ * processes, because the histories in test/fixtures/histories/ were recorded with it. It is
+ * public (it stands in this repository), so it is refused with anything but loopback endpoints,
+ * and nothing uses it by default: without PAYLOAD_ENCRYPTION_KEY, the embedded default uses a key
+ * generated once in DATA_DIR (see resolvePayloadKey in common/payload-codec.ts).
+ */
 export const DEV_PAYLOAD_ENCRYPTION_KEY = 'bXlzdG9yZS10cmlwbGV0ZXgtZGV2LWtleS0zMi1ieXQ=';
 
 /** The consumer token the Tripletex sandbox's demo company accepts (see client/sandbox.ts). */
@@ -13,6 +19,23 @@ export const SANDBOX_CONSUMER_TOKEN = 'sandbox-consumer-token';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const aesKey = z.string().refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes');
+const KEY_ID = /^[A-Za-z0-9._-]+$/;
+
+/** `id:base64,id:base64` → [[id, base64], …]; undefined when the text is malformed. */
+export function parseDecryptionKeys(value: string): Array<[string, string]> | undefined {
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const parsed: Array<[string, string]> = [];
+  for (const entry of entries) {
+    const colon = entry.indexOf(':');
+    const id = entry.slice(0, colon);
+    const key = entry.slice(colon + 1);
+    if (colon <= 0 || !KEY_ID.test(id) || Buffer.from(key, 'base64').length !== 32) return undefined;
+    parsed.push([id, key]);
+  }
+  return parsed;
+}
+
 const httpUrl = z
   .string()
   .url()
@@ -59,18 +82,30 @@ export const configSchema = z
      * registers its order webhooks to this port on 127.0.0.1.
      */
     WEBHOOK_PORT: port.default(8703),
+    /**
+     * The receiver's public base URL, where onboarding registers each shop's Mystore webhooks
+     * (`<url>/webhooks/mystore/<shop>`). Default: http://127.0.0.1:WEBHOOK_PORT.
+     */
+    WEBHOOK_PUBLIC_URL: httpUrl.optional(),
 
     /** trace | debug | info | warn | error | fatal | silent. */
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 
     /**
      * Base64 of 32 random bytes: the AES-256-GCM key of the payload codec that keeps tokens and
-     * personal data out of Temporal history. Generate one with `openssl rand -base64 32`.
+     * personal data out of Temporal history. Generate one with `openssl rand -base64 32`. When
+     * unset (embedded default only: every endpoint on loopback), a key generated once in
+     * DATA_DIR/payload-encryption.key is used.
      */
-    PAYLOAD_ENCRYPTION_KEY: z
+    PAYLOAD_ENCRYPTION_KEY: aesKey.optional(),
+    /**
+     * Older keys that may still be needed to decrypt history (rotation): `id:base64,id:base64`.
+     * New payloads are always encrypted with the current key.
+     */
+    PAYLOAD_DECRYPTION_KEYS: z
       .string()
-      .default(DEV_PAYLOAD_ENCRYPTION_KEY)
-      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes'),
+      .optional()
+      .refine((value) => value === undefined || parseDecryptionKeys(value) !== undefined, 'must be comma-separated id:base64 pairs, each key base64 of exactly 32 bytes (ids: letters, digits, . _ -)'),
     /** Port of the codec server that lets the Temporal UI decrypt payloads for operators. */
     CODEC_SERVER_PORT: port.default(8704),
     /** Address the codec server listens on; keep it private (loopback, or behind the UI's sign-in). */
@@ -83,16 +118,49 @@ export const configSchema = z
       .string()
       .optional()
       .refine((value) => value === undefined || value.split(',').every((origin) => /^https?:\/\/[^/\s]+$/.test(origin.trim())), 'must be comma-separated origins such as https://temporal.example.com'),
-    /** Names the key in each encrypted payload, so keys can be rotated without losing old history. */
-    PAYLOAD_ENCRYPTION_KEY_ID: z.string().min(1).default('dev'),
+    /**
+     * Optional bearer token the codec server demands on every /decode and /encode request;
+     * required when CODEC_SERVER_HOST is not loopback.
+     */
+    CODEC_SERVER_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -base64 32)').optional(),
+    /**
+     * Names PAYLOAD_ENCRYPTION_KEY in each encrypted payload, so keys can be rotated without losing
+     * old history. Default `dev` (what it always was) with an explicit key; the generated key's id
+     * comes from DATA_DIR/payload-encryption.key-id, else `local`.
+     */
+    PAYLOAD_ENCRYPTION_KEY_ID: z.string().regex(KEY_ID, 'letters, digits, . _ - only').optional(),
+    /** When set, every process appends its log lines to this file instead of writing them to stdout. */
+    LOG_FILE: z.string().min(1).optional(),
   })
   .superRefine((config, ctx) => {
-    const remote = [config.TRIPLETEX_BASE_URL, config.MYSTORE_BASE_URL].some((url) => !isLoopbackUrl(url));
-    if (remote && config.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY) {
+    const remote = [config.TRIPLETEX_BASE_URL, config.MYSTORE_BASE_URL].filter((url) => !isLoopbackUrl(url));
+    if (remote.length > 0 && config.PAYLOAD_ENCRYPTION_KEY === undefined) {
+      // The generated key lives on one machine's disk; a real deployment needs a key it manages.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYLOAD_ENCRYPTION_KEY'],
+        message: `must be set (openssl rand -base64 32) when an endpoint is not local (${remote.join(', ')}); the key generated in DATA_DIR is only for the embedded default`,
+      });
+    }
+    if (remote.length > 0 && config.PAYLOAD_ENCRYPTION_KEY === DEV_PAYLOAD_ENCRYPTION_KEY) {
       ctx.addIssue({
         code: 'custom',
         path: ['PAYLOAD_ENCRYPTION_KEY'],
         message: 'the built-in development key may only be used with local sandboxes; set a key of your own (openssl rand -base64 32)',
+      });
+    }
+    if (config.PAYLOAD_ENCRYPTION_KEY_ID !== undefined && config.PAYLOAD_ENCRYPTION_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYLOAD_ENCRYPTION_KEY_ID'],
+        message: 'names PAYLOAD_ENCRYPTION_KEY, which is not set; the generated key takes its id from DATA_DIR/payload-encryption.key-id',
+      });
+    }
+    if (!isLoopbackHost(config.CODEC_SERVER_HOST) && config.CODEC_SERVER_TOKEN === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CODEC_SERVER_TOKEN'],
+        message: `must be set when CODEC_SERVER_HOST (${config.CODEC_SERVER_HOST}) is not loopback: anyone who can reach the codec server could decrypt history`,
       });
     }
   });
@@ -107,6 +175,13 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Parses the environment. Pure and synchronous: it reads no files. The payload key of the
+ * embedded default (generated once in DATA_DIR when PAYLOAD_ENCRYPTION_KEY is unset) is resolved
+ * separately, by resolvePayloadKey in common/payload-codec.ts, when a codec is made: so unit
+ * tests, `--help` and config errors never touch the disk, and only processes that encrypt or
+ * decrypt create the key file.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
@@ -116,6 +191,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export function isLoopbackUrl(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || host.startsWith('127.');
+  return isLoopbackHost(new URL(url).hostname);
+}
+
+/** localhost, 127.x.x.x or ::1 (with or without brackets). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -3,10 +3,10 @@
  * address and namespace, and the payload codec, so nothing it sends is readable in history.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createDataConverter } from './payload-codec';
+import { createDataConverter, type PayloadKeyConfig } from './payload-codec';
 import type { Config } from './config';
 
-type TemporalClientConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_ID'>;
+type TemporalClientConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> & PayloadKeyConfig;
 
 /** Thrown when the Temporal frontend cannot be reached. */
 export class TemporalUnreachableError extends Error {

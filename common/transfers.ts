@@ -47,23 +47,18 @@ export async function retryTransfer(client: Client, shopId: string, orderId: str
 }
 
 /** Signals `retry` to every transfer of the shop that needs attention; returns their order ids. */
-export async function retryTransfersNeedingAttention(client: Client, shopId: string): Promise<string[]> {
-  const orderIds: string[] = [];
-  const query = `WorkflowType = "transferOrder" AND ExecutionStatus = "Running" AND ShopId = "${shopId}" AND TransferStatus = "NeedsAttention"`;
-  for await (const execution of client.workflow.list({ query })) {
-    await client.workflow.getHandle(execution.workflowId).signal('retry');
-    const orderId = execution.typedSearchAttributes.get(MystoreOrderIdKey);
-    if (orderId) orderIds.push(orderId);
-  }
-  return orderIds;
+export function retryTransfersNeedingAttention(client: Client, shopId: string): Promise<string[]> {
+  return retryTransfersInStatus(client, shopId, 'NeedsAttention');
 }
 
 /** Starts the shop's workflow (the home of its settings and credentials); fails if it runs already. */
-export async function registerShop(client: Client, taskQueue: string, record: Omit<ShopRecord, 'credentialsVersion' | 'offboarded'>): Promise<void> {
+export type NewShopRecord = Omit<ShopRecord, 'credentialsVersion' | 'offboarded' | 'webhookSecrets'> & { webhookSecrets?: string[] };
+
+export async function registerShop(client: Client, taskQueue: string, record: NewShopRecord): Promise<void> {
   await client.workflow.start('shopWorkflow', {
     workflowId: shopWorkflowId(record.shopId),
     taskQueue,
-    args: [{ ...record, credentialsVersion: 1, offboarded: false }],
+    args: [{ ...record, webhookSecrets: record.webhookSecrets ?? [], credentialsVersion: 1, offboarded: false }],
     typedSearchAttributes: new TypedSearchAttributes([{ key: ShopIdKey, value: record.shopId }]),
     workflowIdConflictPolicy: 'FAIL',
   });
@@ -73,7 +68,7 @@ export async function registerShop(client: Client, taskQueue: string, record: Om
  * Registers the shop, or, when its workflow runs already, replaces its settings and credentials
  * (the caller has validated them). Used by `npm start` for the demo shop.
  */
-export async function registerOrUpdateShop(client: Client, taskQueue: string, record: Omit<ShopRecord, 'credentialsVersion' | 'offboarded'>): Promise<'registered' | 'updated'> {
+export async function registerOrUpdateShop(client: Client, taskQueue: string, record: NewShopRecord): Promise<'registered' | 'updated'> {
   try {
     await registerShop(client, taskQueue, record);
     return 'registered';
@@ -82,6 +77,28 @@ export async function registerOrUpdateShop(client: Client, taskQueue: string, re
     const handle = client.workflow.getHandle(shopWorkflowId(record.shopId));
     await handle.executeUpdate('updateSettings', { args: [record.settings] });
     await handle.executeUpdate('replaceCredentials', { args: [record.credentials] });
+    if (record.webhookSecrets) await handle.executeUpdate('replaceWebhookSecrets', { args: [record.webhookSecrets] });
     return 'updated';
   }
+}
+
+/** Signals `retry` to every running transfer of the shop in the given status; returns their order ids. */
+export async function retryTransfersInStatus(client: Client, shopId: string, status: TransferState['status']): Promise<string[]> {
+  const orderIds: string[] = [];
+  const query = `WorkflowType = "transferOrder" AND ExecutionStatus = "Running" AND ShopId = "${shopId}" AND TransferStatus = "${status}"`;
+  for await (const execution of client.workflow.list({ query })) {
+    await client.workflow.getHandle(execution.workflowId).signal('retry');
+    orderIds.push(execution.typedSearchAttributes.get(MystoreOrderIdKey) ?? execution.workflowId);
+  }
+  return orderIds;
+}
+
+/** Changes a running shop workflow: new (validated) credentials, returning their version, or offboarding. */
+export async function updateShop(client: Client, shopId: string, change: { credentials: ShopRecord['credentials'] } | { offboard: true }): Promise<number> {
+  const handle = client.workflow.getHandle(shopWorkflowId(shopId));
+  if ('offboard' in change) {
+    await handle.signal('offboard');
+    return 0;
+  }
+  return handle.executeUpdate<number, [ShopRecord['credentials']]>('replaceCredentials', { args: [change.credentials] });
 }

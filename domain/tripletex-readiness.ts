@@ -34,6 +34,8 @@ export interface ReadinessCheck {
   message: string;
   /** What the merchant does in Tripletex to fix it; absent when ok. */
   fix?: string;
+  /** True when the result was inferred from another check rather than probed (the message says from what). */
+  inferred?: boolean;
 }
 
 export interface TripletexReadiness {
@@ -52,7 +54,9 @@ export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexRea
     { id: 'customer-access', allowed: facts.access.customers, what: 'customers', consequence: 'customers for orders cannot be looked up or created' },
     { id: 'invoice-access', allowed: facts.access.invoices, what: 'invoicing', consequence: 'invoices cannot be created' },
     { id: 'ledger-access', allowed: facts.access.ledger, what: 'the accounts and VAT codes', consequence: 'the bank account and VAT codes cannot be checked or used' },
-    { id: 'payment-type-access', allowed: facts.access.paymentTypes, what: 'payment types', consequence: 'prepaid orders cannot be registered as paid' },
+    // Payments: reading payment types is the probe for registering payments (no side effects);
+    // in Tripletex both belong to the invoice payment area.
+    { id: 'payment-type-access', allowed: facts.access.paymentTypes, what: 'payment types and payments', consequence: 'prepaid orders cannot be registered as paid' },
   ];
   for (const area of accessAreas) {
     checks.push(
@@ -65,6 +69,22 @@ export function assessTripletexReadiness(facts: TripletexKeyFacts): TripletexRea
           },
     );
   }
+
+  // Credit notes cannot be probed without creating one. ASSUMPTION: in Tripletex a credit note is
+  // made through the invoice endpoints (PUT /invoice/{id}/:createCreditNote, brief §6.5), so the
+  // key may make one when it may work with invoices. Reported as inferred, not as verified.
+  checks.push(
+    facts.access.invoices
+      ? {
+          id: 'credit-note-access', ok: true, severity: 'blocking', inferred: true,
+          message: 'Credit notes for refunds and cancellations are made through the invoice endpoints, so the key should be able to make them: inferred from its invoice access, not tried (trying would create a credit note).',
+        }
+      : {
+          id: 'credit-note-access', ok: false, severity: 'blocking', inferred: true,
+          message: 'Credit notes are made through the invoice endpoints, and the key has no access to invoicing, so refunds and cancellations cannot be credited (inferred from the invoice access, not tried).',
+          fix: 'In Tripletex, give the employee who owns the token access to invoicing (including credit notes), then create a new employee token for this integration.',
+        },
+  );
 
   const invoiceAccount = facts.bankAccounts.find((account) => account.isInvoiceAccount && account.bankAccountNumber.trim() !== '');
   if (facts.access.ledger) {

@@ -13,7 +13,7 @@ import { createDataConverter } from '../common/payload-codec';
 import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
 import { currentActivitySignal } from '../activities/activity-cancellation';
-import { startOrSignalTransfer } from '../common/transfers';
+import { registerOrUpdateShop, retryTransfersInStatus, startOrSignalTransfer, updateShop } from '../common/transfers';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { installTemporalRuntimeLogger } from './runtime-logger';
@@ -69,6 +69,10 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
     signalTransfer: async (shopId, orderId, signal) => {
       await startOrSignalTransfer(temporal, taskQueue, shopId, orderId, signal);
     },
+    saveShop: (record) => registerOrUpdateShop(temporal, taskQueue, record),
+    updateShop: (shopId, change) => updateShop(temporal, shopId, change),
+    retryTransfers: (shopId, status) => retryTransfersInStatus(temporal, shopId, status),
+    webhookBaseUrl: config.WEBHOOK_PUBLIC_URL ?? `http://127.0.0.1:${config.WEBHOOK_PORT}`,
     logger,
     now: () => new Date(),
   };

@@ -2,3 +2,4 @@
 export * from './onboarding-workflow';
 export * from './shop-workflow';
 export * from './transfer-workflow';
+export * from './shop-admin-workflows';

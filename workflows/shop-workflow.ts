@@ -20,6 +20,10 @@ export interface ShopRecord {
   credentials: ShopCredentials;
   /** Increases with every credential change, so a transfer can tell that new credentials arrived. */
   credentialsVersion: number;
+  /** The Tripletex company the shop invoices into: a rotated key must belong to the same one. */
+  tripletexCompanyId?: number;
+  /** The secrets of the shop's Mystore webhooks (one per registered webhook), for the receiver's HMAC check. */
+  webhookSecrets: string[];
   offboarded: boolean;
 }
 
@@ -27,6 +31,8 @@ export const shopRecordQuery = defineQuery<ShopRecord>('shopRecord');
 /** Replaces the credentials (after they were validated, see onboarding); returns the new version. */
 export const replaceCredentialsUpdate = defineUpdate<number, [ShopCredentials]>('replaceCredentials');
 export const updateSettingsUpdate = defineUpdate<ShopSettings, [Partial<ShopSettings>]>('updateSettings');
+/** Replaces the webhook secrets after the webhooks were registered again. */
+export const replaceWebhookSecretsUpdate = defineUpdate<void, [string[]]>('replaceWebhookSecrets');
 export const offboardSignal = defineSignal('offboard');
 
 export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
@@ -40,6 +46,9 @@ export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
   setHandler(updateSettingsUpdate, (changes) => {
     record.settings = { ...record.settings, ...changes };
     return record.settings;
+  });
+  setHandler(replaceWebhookSecretsUpdate, (secrets) => {
+    record.webhookSecrets = secrets;
   });
   setHandler(offboardSignal, () => {
     record.offboarded = true;

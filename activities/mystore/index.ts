@@ -2,7 +2,7 @@
 export { createMystoreClient, MystoreTransport, MYSTORE_USER_AGENT } from './mystore-client';
 export type { MystoreClient, MystoreClientOptions, RawResponse, RequestTarget } from './mystore-client';
 export type {
-  MystoreOperations, MystoreOrderChange, ListOrdersChangedInput, MystorePaymentModule, MystoreSettings, MystoreWebhook,
+  MystoreOperations, MystoreOrderChange, ListOrdersChangedInput, MystoreNewestOrders, MystorePaymentModule, MystoreSettings, MystoreWebhook,
 } from './mystore-operations';
 export * from './mystore-errors';
 export * from './to-application-failure';
@@ -15,7 +15,7 @@ export type { MultilingualText } from './mystore-text';
 export { decodeMystoreToken, missingScopes } from './mystore-token';
 export type { MystoreTokenClaims } from './mystore-token';
 export {
-  MystoreScopes, SCOPES_BY_OPERATION, MystoreWebhookTopics, WebhookHeaders, webhookDeliveryBodySchema, DEFAULT_PAGE_SIZE,
+  MystoreScopes, SCOPES_BY_OPERATION, OPERATION_PURPOSES, requiredMystoreScopes, MystoreWebhookTopics, WebhookHeaders, webhookDeliveryBodySchema, DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
 } from './mystore-api-assumptions';
 export type { MystoreWebhookTopic, MystoreOperationName } from './mystore-api-assumptions';

@@ -120,6 +120,58 @@ export const SCOPES_BY_OPERATION = {
 
 export type MystoreOperationName = keyof typeof SCOPES_BY_OPERATION;
 
+/** What the integration does with each operation, in words for a merchant: onboarding names a missing scope by it. */
+export const OPERATION_PURPOSES: Record<MystoreOperationName, string> = {
+  getOrderAggregate: 'reading each order with its lines, options, totals, customer and status',
+  listOrdersChanged: 'finding new and changed orders',
+  listOrderStatuses: 'knowing which order status means completed',
+  listPaymentModules: 'reading the shop\'s payment modules',
+  getSettings: 'reading the shop\'s language and currency',
+  writeBackInvoice: 'writing the invoice number back to the order',
+  registerWebhook: 'registering the order webhooks',
+  listWebhooks: 'checking the order webhooks',
+  deleteWebhook: 'removing old order webhooks',
+};
+
+/** Every scope the integration needs (the union over SCOPES_BY_OPERATION), each with what it is needed for. */
+export function requiredMystoreScopes(): Array<{ scope: string; neededFor: string }> {
+  const purposes = new Map<string, string[]>();
+  for (const [operation, scopes] of Object.entries(SCOPES_BY_OPERATION) as Array<[MystoreOperationName, readonly string[]]>) {
+    for (const scope of scopes) {
+      const list = purposes.get(scope) ?? [];
+      if (!list.includes(OPERATION_PURPOSES[operation])) list.push(OPERATION_PURPOSES[operation]);
+      purposes.set(scope, list);
+    }
+  }
+  return [...purposes].map(([scope, list]) => ({ scope, neededFor: list.join('; ') }));
+}
+
+// ─── The newest orders ───────────────────────────────────────────────────────────────────────
+
+/**
+ * `/orders` lists ascending by id (sorting is unconfirmed and not used), so the newest orders are
+ * on the last page, which `links.last` names (and `meta.page['last-page']`, a JSON:API paginator
+ * convention) (assumed, see docs/mystore-api-model.md "Requests"). Returns that page's number,
+ * or null when the document says neither: then the pages are walked.
+ */
+export function lastPageNumber(document: { links?: { last?: string | null | undefined } | undefined; meta?: Record<string, unknown> | undefined }): number | null {
+  const page = document.meta?.page;
+  if (page && typeof page === 'object') {
+    const last = (page as Record<string, unknown>)['last-page'];
+    if (typeof last === 'number' && Number.isInteger(last) && last >= 1) return last;
+  }
+  const link = document.links?.last;
+  if (link) {
+    try {
+      const value = new URL(link, 'http://mystore.invalid/').searchParams.get('page[number]');
+      if (value !== null && /^\d+$/.test(value) && Number(value) >= 1) return Number(value);
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 // ─── Webhooks ────────────────────────────────────────────────────────────────────────────────
 
 /** Order topics (confirmed names, see docs/mystore-api-model.md); nothing else is registered. */

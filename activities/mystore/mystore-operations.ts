@@ -6,13 +6,13 @@
 import { z } from 'zod';
 import type { MystoreOrderAggregate, MystoreOrderStatus } from '../../domain/mystore-order';
 import {
-  DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MystorePaths, MystoreTypes, MystoreWebhookTopics, ORDER_INCLUDE, OrderFilterPaths,
+  DEFAULT_LANGUAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MystorePaths, lastPageNumber, MystoreTypes, MystoreWebhookTopics, ORDER_INCLUDE, OrderFilterPaths,
   OrderRelationships, multilingualSchema, paymentModulesSchema, registerWebhookBody, settingsSchema, webhookAttributesSchema,
   writeBackInvoiceBody, type MystoreWebhookTopic,
 } from './mystore-api-assumptions';
 import type { MystoreTransport, RequestTarget } from './mystore-client';
 import { MystoreBadRequestError, MystoreError, MystoreNotFoundError, MystoreResponseError } from './mystore-errors';
-import { filters, include, sparseFields, toManyIds, toOneId, type ResourceObject } from './mystore-jsonapi';
+import { filters, include, listDocumentSchema, sparseFields, toManyIds, toOneId, type ListDocument, type ResourceObject } from './mystore-jsonapi';
 import {
   ORDER_FIELDSETS, groupOptionsByLine, mapOrderAggregate, mapOrderStatus, orderAttributesSchema, parseAttributes,
   type LocatedResource,
@@ -57,11 +57,21 @@ export interface MystoreWebhook {
   address: string;
 }
 
+/** The newest orders of the shop, as newestOrders() reads them. */
+export interface MystoreNewestOrders {
+  /** Order id and customer id (null for a guest) of each order read. */
+  orders: Array<{ orderId: string; customerId: string | null }>;
+  /** Pages fetched (1 or 2 when the last page is named, more when the pages had to be walked). */
+  pagesRead: number;
+}
+
 export interface MystoreOperations {
   /** The order with lines (and options), totals, customer and status: 1 call with include, else one per sub-resource. */
   getOrderAggregate(orderId: string): Promise<MystoreOrderAggregate>;
   /** Orders whose updated_at lies in [from, to), one page per iteration (ids, updated_at, status id only). */
   listOrdersChanged(input: ListOrdersChangedInput): AsyncGenerator<MystoreOrderChange[], void, undefined>;
+  /** The newest page of orders (ids and customer ids only): the last page, named by the first; else every page. */
+  newestOrders(): Promise<MystoreNewestOrders>;
   /** The shop's order statuses (fills this client's status cache). */
   listOrderStatuses(): Promise<MystoreOrderStatus[]>;
   listPaymentModules(): Promise<MystorePaymentModule[]>;
@@ -243,6 +253,32 @@ export function createMystoreOperations(transport: MystoreTransport): MystoreOpe
           return { orderId: resource.id, updatedAt: attributes.updated_at, statusId: toOneId(resource, OrderRelationships.status) ?? null };
         });
       }
+    },
+
+    async newestOrders() {
+      const fields = sparseFields({ [MystoreTypes.orders]: [OrderRelationships.customer] });
+      const read = (document: ListDocument) =>
+        document.data.map((resource) => ({ orderId: resource.id, customerId: toOneId(resource, OrderRelationships.customer) ?? null }));
+      const page = (number: number) =>
+        transport.getJson(MystorePaths.orders, listDocumentSchema, { ...fields, 'page[number]': number, 'page[size]': MAX_PAGE_SIZE });
+      const first = await page(1);
+      const last = lastPageNumber(first);
+      if (last === 1 || (last === null && !first.links?.next)) return { orders: read(first), pagesRead: 1 };
+      if (last !== null) {
+        try {
+          return { orders: read(await page(last)), pagesRead: 2 };
+        } catch (error) {
+          // Orders deleted between the two calls: the named page is gone; walk instead.
+          if (!(error instanceof MystoreNotFoundError)) throw error;
+        }
+      }
+      const orders: MystoreNewestOrders['orders'] = [];
+      let pagesRead = 1;
+      for await (const { document } of transport.pages(MystorePaths.orders, fields, MAX_PAGE_SIZE)) {
+        orders.push(...read(document));
+        pagesRead += 1;
+      }
+      return { orders, pagesRead };
     },
 
     async listOrderStatuses() {

@@ -21,6 +21,7 @@ export type {
   RegisterPaymentInput, CreateCreditNoteInput,
 } from './invoice-operations';
 export type { SearchOrdersFilter } from './order-operations';
+export type { TripletexCustomerNumbers } from './numbering-operations';
 export type {
   TripletexBankAccount, TripletexCustomer, TripletexInvoice, TripletexLoggedInUser, TripletexOrder, TripletexPaymentType, TripletexVatType,
 } from './tripletex-schemas';

@@ -10,6 +10,7 @@ import {
   createCreditNote, createInvoice, registerPayment, searchInvoices,
   type CreateCreditNoteInput, type CreateInvoiceOptions, type RegisterPaymentInput, type SearchInvoicesFilter, type TripletexInvoiceDraft,
 } from './invoice-operations';
+import { customerNumbers, highestInvoiceNumber, type TripletexCustomerNumbers } from './numbering-operations';
 import { findCurrencyId, listBankAccounts, listOutgoingVatTypes, listPaymentTypes } from './ledger-operations';
 import { searchOrders, type SearchOrdersFilter } from './order-operations';
 import { probeAccess, whoAmI, type AccessArea } from './session-operations';
@@ -34,6 +35,10 @@ export interface TripletexOperations {
   registerPayment(invoiceId: number, payment: RegisterPaymentInput): Promise<TripletexInvoice>;
   createCreditNote(invoiceId: number, input: CreateCreditNoteInput): Promise<TripletexInvoice>;
   searchOrders(filter: SearchOrdersFilter): Promise<TripletexOrder[]>;
+  /** Count, highest and the numbers below `below` of every customer, active or not (onboarding's numbering step). */
+  customerNumbers(below: number): Promise<TripletexCustomerNumbers>;
+  /** The highest invoice number in use, null when there is none (onboarding's numbering step). */
+  highestInvoiceNumber(): Promise<number | null>;
 }
 
 export function createTripletexOperations(t: TripletexTransport): TripletexOperations {
@@ -52,5 +57,7 @@ export function createTripletexOperations(t: TripletexTransport): TripletexOpera
     registerPayment: (invoiceId, payment) => registerPayment(t, invoiceId, payment),
     createCreditNote: (invoiceId, input) => createCreditNote(t, invoiceId, input),
     searchOrders: (filter) => searchOrders(t, filter),
+    customerNumbers: (below) => customerNumbers(t, below),
+    highestInvoiceNumber: () => highestInvoiceNumber(t),
   };
 }

@@ -6,7 +6,7 @@ export {
   type CreditOrderInput, type OrderView,
 } from './admin';
 export { DEFAULT_CUSTOMER, type OrderSpec, type CustomerSpec, type LineSpec, type OptionSpec, type PaymentModuleCode, type StatusKey } from './order-spec';
-export { generateOrderSpecs, isValidOrgNumber, type GenerateOrderSpecsOptions } from './order-generator';
+export { generateOrderSpecs, isValidOrgNumber, FIRST_NAMES, LAST_NAMES, COMPANIES, type GenerateOrderSpecsOptions } from './order-generator';
 export { signWebhookBody, WEBHOOK_TOPICS, type WebhookDelivery, type WebhookTopic } from './webhooks';
 export { ALL_SCOPES } from './resources';
 export type { FaultConfig, FaultKind } from '../shared/faults';

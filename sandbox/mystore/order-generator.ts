@@ -73,9 +73,10 @@ export function generateOrgNumber(rng: Rng): string {
   }
 }
 
-const FIRST_NAMES = ['Ola', 'Kari', 'Bjørn', 'Åse', 'Øystein', 'Sølvi', 'Håkon', 'Ingrid', 'Émile', 'Jürgen', 'Renée', 'Zoë', 'Ærle', 'Per', 'Marte', 'Jonas', 'Nora', 'Sigurd', 'Ida', 'Mohammed', 'Anna'] as const;
-const LAST_NAMES = ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Sæther', 'Økland', 'Åsheim', 'Brænne', 'Løvås', 'Müller', 'Lefèvre', 'Ærøy', 'Berg', 'Dahl', 'Haugen', 'Strøm', 'Nilsen'] as const;
-const COMPANIES = ['Fjordlys AS', 'Nordlys Bygg & Anlegg AS', 'Bakeriet Ærlig AS', 'Øst og Vest Regnskap AS', 'Åsen Gård SA', 'Café Crème AS', 'Müller Elektro AS', 'Tindesport AS', 'Havbris Eiendom AS'] as const;
+/** The names and companies generated customers get (exported for the leak scan of the test run). */
+export const FIRST_NAMES = ['Ola', 'Kari', 'Bjørn', 'Åse', 'Øystein', 'Sølvi', 'Håkon', 'Ingrid', 'Émile', 'Jürgen', 'Renée', 'Zoë', 'Ærle', 'Per', 'Marte', 'Jonas', 'Nora', 'Sigurd', 'Ida', 'Mohammed', 'Anna'] as const;
+export const LAST_NAMES = ['Hansen', 'Johansen', 'Olsen', 'Larsen', 'Sæther', 'Økland', 'Åsheim', 'Brænne', 'Løvås', 'Müller', 'Lefèvre', 'Ærøy', 'Berg', 'Dahl', 'Haugen', 'Strøm', 'Nilsen'] as const;
+export const COMPANIES = ['Fjordlys AS', 'Nordlys Bygg & Anlegg AS', 'Bakeriet Ærlig AS', 'Øst og Vest Regnskap AS', 'Åsen Gård SA', 'Café Crème AS', 'Müller Elektro AS', 'Tindesport AS', 'Havbris Eiendom AS'] as const;
 const STREETS = ['Storgata', 'Kongens gate', 'Bjørnstjerne Bjørnsons vei', 'Møllergata', 'Løkkeveien', 'Åsveien', 'Ærfuglveien', 'Strandgaten', 'Dronning Eufemias gate', 'Fjellstien'] as const;
 const PLACES = [['0150', 'Oslo'], ['5003', 'Bergen'], ['7010', 'Trondheim'], ['4006', 'Stavanger'], ['9008', 'Tromsø'], ['1530', 'Moss'], ['2317', 'Hamar'], ['3015', 'Drammen'], ['8006', 'Bodø'], ['6002', 'Ålesund'], ['4610', 'Kristiansand S'], ['1337', 'Sandvika']] as const;
 const MAIL_DOMAINS = ['example.no', 'online.no', 'gmail.com', 'hotmail.com', 'live.no'] as const;

@@ -53,7 +53,30 @@ describe('assessTripletexReadiness', () => {
     const readiness = assessTripletexReadiness(facts({ access: { customers: false, invoices: false, ledger: true, paymentTypes: true }, paymentTypes: [] }));
     assert.equal(readiness.ready, false);
     const failed = readiness.checks.filter((check) => !check.ok).map((check) => check.id);
-    assert.deepEqual(failed, ['customer-access', 'invoice-access', 'payment-types']);
+    assert.deepEqual(failed, ['customer-access', 'invoice-access', 'credit-note-access', 'payment-types']);
+    const creditNotes = readiness.checks.find((check) => check.id === 'credit-note-access');
+    assert.equal(creditNotes?.inferred, true);
+    assert.match(creditNotes?.fix ?? '', /invoicing/);
+  });
+
+  test('the key\'s ability for each thing the integration does is named: customers, invoices, payments, credit notes', () => {
+    const readiness = assessTripletexReadiness(facts());
+    const byId = new Map(readiness.checks.map((check) => [check.id, check]));
+    for (const id of ['customer-access', 'invoice-access', 'payment-type-access', 'credit-note-access']) assert.equal(byId.get(id)?.ok, true, id);
+    assert.match(byId.get('payment-type-access')?.message ?? '', /payments/);
+    // Credit notes cannot be probed without making one: said as an inference, never as verified.
+    const creditNotes = byId.get('credit-note-access');
+    assert.equal(creditNotes?.inferred, true);
+    assert.match(creditNotes?.message ?? '', /inferred from its invoice access, not tried/);
+    assert.equal(readiness.checks.filter((check) => check.inferred).length, 1, 'only the credit note check is inferred');
+  });
+
+  test('without payment access, prepaid orders are named as what cannot be done', () => {
+    const readiness = assessTripletexReadiness(facts({ access: { customers: true, invoices: true, ledger: true, paymentTypes: false }, paymentTypes: [] }));
+    const check = readiness.checks.find((candidate) => candidate.id === 'payment-type-access');
+    assert.equal(check?.ok, false);
+    assert.match(check?.message ?? '', /prepaid orders cannot be registered as paid/);
+    assert.equal(readiness.checks.find((candidate) => candidate.id === 'credit-note-access')?.ok, true);
   });
 
   test('what the key may not read is reported as missing access, not as missing settings', () => {
