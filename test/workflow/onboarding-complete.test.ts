@@ -109,6 +109,29 @@ describe('onboarding, complete', () => {
     });
   });
 
+  test('a key without invoice access and an inactive VAT code wait on the merchant, each with its fix, and resume', async () => {
+    const m = merchant({ company: { name: 'Uten Mva AS', activeVatCodes: ['31', '33', '5', '6'] }, access: ['customer', 'ledger', 'payment'] });
+    await withWorker(env, async ({ client, taskQueue }) => {
+      const handle = await start(client, taskQueue, input(m));
+      let state = await settled(handle, 'tripletex-key');
+      let waiting = state.steps!.find((step) => step.id === 'tripletex-key')!;
+      assert.equal(waiting.waitingOn, 'merchant');
+      assert.match(waiting.message ?? '', /no access to invoicing/);
+      assert.match(waiting.message ?? '', /VAT code 3/);
+      assert.match(waiting.nextAction ?? '', /activate outgoing VAT code 3/);
+
+      tripletex.sandbox.admin.updateCompanySettings(m.companyId, { activeVatCodes: ['3', '31', '33', '5', '6'] });
+      await handle.signal('retry');
+      state = await settled(handle, 'tripletex-key');
+      waiting = state.steps!.find((step) => step.id === 'tripletex-key')!;
+      assert.doesNotMatch(waiting.message ?? '', /VAT code 3/, 'the VAT code is fixed; the access is not yet');
+      assert.match(waiting.message ?? '', /no access to invoicing/);
+
+      await handle.executeUpdate('provideCredentials', { args: [{ tripletexEmployeeToken: tripletex.sandbox.admin.createEmployeeToken(m.companyId, {}) }] });
+      await settled(handle);
+    });
+  });
+
   test('a numbering conflict is shown with what to set, and the wait ends with the merchant\'s confirmation', async () => {
     const m = merchant();
     // A customer the merchant made by hand in Tripletex's own series, and an invoice from the UI.
