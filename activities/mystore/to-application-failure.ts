@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MystoreFailureType } from '../../common/failure-types';
+import { asCancelledFailure, rethrowingAs } from '../http/activity-failures';
 import { MoneyConversionError } from '../money/exact-decimal';
 import {
   MystoreAuthenticationError, MystoreBadRequestError, MystoreError, MystoreMissingScopeError, MystoreNetworkError,
@@ -121,29 +122,17 @@ export const toApplicationFailure = toMystoreApplicationFailure;
  * CancelledFailure is reported as an ordinary retryable failure of type 'CancelledFailure'.
  */
 export function toMystoreActivityFailure(error: unknown): ApplicationFailure | CancelledFailure {
-  if (error instanceof CancelledFailure) return error;
-  // A bare AbortError becomes a CancelledFailure too: the worker then also sees pause/reset.
-  if (error instanceof Error && error.name === 'AbortError') return new CancelledFailure(error.message || 'AbortError');
-  if (error instanceof MystoreCancelledError) {
-    const details: MystoreFailureDetails = {
-      method: error.method,
-      path: error.path,
-      outcomeUnknown: error.outcomeUnknown,
-      errors: [],
-      kind: 'cancelled',
-    };
-    // The SDK's reason ('WORKER_SHUTDOWN', …) as the message, as the SDK's own CancelledFailure has it.
-    const message = error.reason instanceof CancelledFailure ? error.reason.message : error.message;
-    return new CancelledFailure(message, [details]);
-  }
-  return toMystoreApplicationFailure(error);
+  const cancellation = error instanceof MystoreCancelledError
+    ? {
+        reason: error.reason,
+        message: error.message,
+        details: { method: error.method, path: error.path, outcomeUnknown: error.outcomeUnknown, errors: [], kind: 'cancelled' } satisfies MystoreFailureDetails,
+      }
+    : undefined;
+  return asCancelledFailure(error, cancellation) ?? toMystoreApplicationFailure(error);
 }
 
 /** Runs `fn` and rethrows whatever it throws as toMystoreActivityFailure() maps it: the wrapper for activity bodies that call Mystore. */
-export async function withMystoreFailures<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toMystoreActivityFailure(error);
-  }
+export function withMystoreFailures<T>(fn: () => Promise<T>): Promise<T> {
+  return rethrowingAs(fn, toMystoreActivityFailure);
 }

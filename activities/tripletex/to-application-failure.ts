@@ -6,6 +6,7 @@
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { TripletexFailureType } from '../../common/failure-types';
+import { asCancelledFailure, rethrowingAs } from '../http/activity-failures';
 import { MoneyConversionError } from './money';
 import { TripletexCancelledError } from './tripletex-client';
 import {
@@ -127,32 +128,20 @@ export function toApplicationFailure(error: unknown): ApplicationFailure {
  * CancelledFailure is reported as an ordinary retryable failure of type 'CancelledFailure'.
  */
 export function toActivityFailure(error: unknown): ApplicationFailure | CancelledFailure {
-  if (error instanceof CancelledFailure) return error;
-  // A bare AbortError becomes a CancelledFailure too: the worker then also sees pause/reset.
-  if (error instanceof Error && error.name === 'AbortError') return new CancelledFailure(error.message || 'AbortError');
-  if (error instanceof TripletexCancelledError) {
-    const details: TripletexFailureDetails = {
-      method: error.method,
-      path: error.path,
-      outcomeUnknown: error.outcomeUnknown,
-      validationMessages: [],
-      kind: 'cancelled',
-    };
-    // The SDK's reason ('WORKER_SHUTDOWN', …) as the message, as the SDK's own CancelledFailure has it.
-    const message = error.reason instanceof CancelledFailure ? error.reason.message : error.message;
-    return new CancelledFailure(message, [details]);
-  }
-  return toApplicationFailure(error);
+  const cancellation = error instanceof TripletexCancelledError
+    ? {
+        reason: error.reason,
+        message: error.message,
+        details: { method: error.method, path: error.path, outcomeUnknown: error.outcomeUnknown, validationMessages: [], kind: 'cancelled' } satisfies TripletexFailureDetails,
+      }
+    : undefined;
+  return asCancelledFailure(error, cancellation) ?? toApplicationFailure(error);
 }
 
 /**
  * Runs `fn` and rethrows whatever it throws as toActivityFailure() maps it: the wrapper for
  * activity bodies that call Tripletex.
  */
-export async function withTripletexFailures<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    throw toActivityFailure(error);
-  }
+export function withTripletexFailures<T>(fn: () => Promise<T>): Promise<T> {
+  return rethrowingAs(fn, toActivityFailure);
 }
