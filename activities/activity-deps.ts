@@ -7,8 +7,9 @@ import type { TripletexClient } from './tripletex/tripletex-client';
 import type { ShopDirectory } from './shop-directory';
 import type { MystoreClient } from './mystore/mystore-client';
 import type { NewShopRecord, TransferSignal } from '../common/transfers';
-import type { ShopCredentials } from '../workflows/shop-workflow';
-import type { TransferStatus } from '../workflows/transfer-workflow';
+import type { TransferStateSummary } from './backfill-activities';
+import type { ReconciliationWatermark, ShopCredentials } from '../workflows/shop-workflow';
+import type { TransferState, TransferStatus } from '../workflows/transfer-workflow';
 
 export interface ActivityDeps {
   /** A Tripletex client for this employee token; clients for the same token share one session. */
@@ -23,6 +24,24 @@ export interface ActivityDeps {
   updateShop(shopId: string, change: { credentials: ShopCredentials } | { offboard: true }): Promise<number>;
   /** Signals `retry` to the shop's running transfers in a status; returns their order ids. */
   retryTransfers(shopId: string, status: TransferStatus): Promise<string[]>;
+  /** The `status` query of each order's transfer, null where the shop has no transfer for the order. */
+  readTransferStates(shopId: string, orderIds: string[]): Promise<Array<{ orderId: string; state: TransferState | null }>>;
+  /** Signals `retry` to one order's transfer. */
+  retryTransfer(shopId: string, orderId: string): Promise<void>;
+  /** Merges a reconciliation watermark into the shop's record (its `setReconciliationWatermark` update). */
+  setReconciliationWatermark(shopId: string, change: Partial<ReconciliationWatermark>): Promise<ReconciliationWatermark>;
+  /** The shop's reconciliation Schedule (common/reconciliation-schedule.ts), on the worker's task queue. */
+  reconciliationSchedules: {
+    ensure(shopId: string, intervalMinutes: number): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }>;
+    delete(shopId: string): Promise<boolean>;
+  };
+  /**
+   * Each order's transfer in brief, for a backfill's progress: its status and problem kind.
+   * Unlike `readTransferStates`, a transfer whose workflow ended without finishing (failed,
+   * terminated, timed out) is `Closed` rather than its last state, a finished one is read from
+   * its result (no replay), and none is `Missing` (activities/backfill-activities.ts).
+   */
+  transferStates(shopId: string, orderIds: string[]): Promise<TransferStateSummary[]>;
   /** Public base URL of the webhook receiver, where Mystore's webhooks are registered to. */
   webhookBaseUrl: string;
   /** Each shop's settings and credentials. */

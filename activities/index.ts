@@ -7,6 +7,8 @@ import { createOnboardingActivities } from './onboarding-activities';
 import { createMystoreTransferActivities } from './mystore-transfer-activities';
 import { createTripletexTransferActivities } from './tripletex-transfer-activities';
 import { createShopLifecycleActivities } from './shop-lifecycle-activities';
+import { createBackfillActivities } from './backfill-activities';
+import { createReconciliationActivities } from './reconciliation-activities';
 
 export type { ActivityDeps } from './activity-deps';
 
@@ -16,5 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMystoreTransferActivities(deps),
     ...createTripletexTransferActivities(deps),
     ...createShopLifecycleActivities(deps),
+    ...createBackfillActivities(deps),
+    ...createReconciliationActivities(deps),
   };
 }

@@ -10,6 +10,9 @@ import { TemporalUnreachableError } from '../common/temporal-client';
 import { CliError, EXIT_CODES } from './cli-error';
 import { formatOnboardingState, onboardOptionsSchema, parsePaymentMapping, readLinesFromStdin, readOnboardingState, runOnboard, exitCodeFor as onboardingExitCode } from './commands/onboard-command';
 import { formatRotation, rotateOptionsSchema, runOffboard, runRotateCredentials } from './commands/shop-commands';
+import { formatShops, runShops } from './commands/shops-command';
+import { backfillOptionsSchema, exitCodeForBackfill, runBackfill } from './commands/backfill-command';
+import { formatReconciliationReport, reconcileOptionsSchema, reconciliationExitCode, runReconcile } from './commands/reconcile-command';
 import { shopIdSchema } from '../common/ids';
 import {
   exitCodeForTransfer, formatTransferState, retryOptionsSchema, runRetry, runStatus, runTransfer, transferOptionsSchema,
@@ -73,6 +76,45 @@ program
   });
 
 program
+  .command('reconcile')
+  .description("Reconcile a shop now: every completed order transferred, every transfer exactly one invoice with the same amount")
+  .requiredOption('--shop <id>', 'the shop id')
+  .option('--from <date>', 'start of the window (YYYY-MM-DD or an ISO instant); default: since the last run, with overlap')
+  .option('--to <date>', 'end of the window (exclusive); default now')
+  .option('--retry-parked', 'also send retry to transfers that need attention (their cause may have been fixed)')
+  .option('--json', 'print the report as one JSON line')
+  .action(async (raw: { shop: string; from?: string; to?: string; retryParked?: boolean; json?: boolean }) => {
+    const options = reconcileOptionsSchema.parse({ ...raw, retryParked: raw.retryParked ?? false, json: raw.json ?? false });
+    const report = await runReconcile(loadConfig(), options);
+    console.log(options.json ? JSON.stringify(report) : formatReconciliationReport(report));
+    process.exitCode = reconciliationExitCode(report);
+  });
+
+program
+  .command('backfill')
+  .description("Transfer a shop's past orders changed in a date range (a durable workflow: stopping this command stops watching, not the backfill)")
+  .requiredOption('--shop <id>', 'the shop id')
+  .requiredOption('--from <date>', 'first day, YYYY-MM-DD (Oslo calendar days)')
+  .requiredOption('--to <date>', 'day after the last, YYYY-MM-DD (exclusive)')
+  .option('--concurrency <n>', 'transfers in flight at most (default 20)')
+  .option('--json', 'one JSON line per progress step, then a summary line')
+  .action(async (raw: { shop: string; from: string; to: string; concurrency?: string; json?: boolean }) => {
+    const options = backfillOptionsSchema.parse({ ...raw, ...(raw.concurrency !== undefined ? { concurrency: Number(raw.concurrency) } : {}), json: raw.json ?? false });
+    const result = await runBackfill(loadConfig(), options, { stream: process.stdout });
+    process.exitCode = exitCodeForBackfill(result);
+  });
+
+program
+  .command('shops')
+  .description('List the shops: live or offboarded, since when, and their transfers by status')
+  .option('--no-counts', 'skip counting each shop\'s transfers (one query per status)')
+  .option('--json', 'print the shops as one JSON line')
+  .action(async (raw: { counts: boolean; json?: boolean }) => {
+    const shops = await runShops(loadConfig(), { counts: raw.counts });
+    console.log(raw.json ? JSON.stringify(shops) : formatShops(shops));
+  });
+
+program
   .command('offboard')
   .description("Stop a shop: delete its Mystore webhooks, refuse its webhooks and transfers from now on; history stays")
   .requiredOption('--shop <id>', 'the shop id')
@@ -80,7 +122,7 @@ program
   .action(async (raw: { shop: string; json?: boolean }) => {
     const shop = shopIdSchema.parse(raw.shop);
     const outcome = await runOffboard(loadConfig(), shop);
-    console.log(raw.json ? JSON.stringify(outcome) : [`Shop ${shop} is offboarded; ${outcome.webhooksDeleted} webhook(s) deleted in Mystore.`, ...outcome.notes].join('\n'));
+    console.log(raw.json ? JSON.stringify(outcome) : [`Shop ${shop} is offboarded; ${outcome.webhooksDeleted} webhook(s) deleted in Mystore${outcome.scheduleDeleted ? ', its reconciliation schedule deleted' : ''}.`, ...outcome.notes].join('\n'));
   });
 
 program

@@ -10,6 +10,9 @@ import { createLogger } from '../common/logger';
 import type { DevServer } from '../common/dev-server';
 import { createWorker } from '../worker/create-worker';
 import { startCodecServer } from './codec-server';
+import { startWebhookReceiver } from './webhook-receiver';
+import { connectTemporalClient } from '../common/temporal-client';
+import { createTemporalShopDirectory } from '../activities/shop-directory';
 import { formatOnboardingState, runOnboard } from './commands/onboard-command';
 import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
 
@@ -47,6 +50,11 @@ async function main(): Promise<void> {
       await workerRun;
       await connection.close();
     });
+    // Mystore's order webhooks (the sandbox's demo shop sends them to WEBHOOK_PORT) start transfers.
+    const client = await connectTemporalClient(config);
+    cleanups.push(() => client.connection.close());
+    const webhooks = await startWebhookReceiver({ config, logger: logger.child({ component: 'webhooks' }), client, shops: createTemporalShopDirectory(client), taskQueue: config.TEMPORAL_TASK_QUEUE, ...(sandboxes ? { host: '127.0.0.1' } : {}) });
+    cleanups.push(() => webhooks.close());
 
     console.log('');
     let demoOrderIds: string[] = [];

@@ -30,6 +30,8 @@ export interface ShopSettings {
   invoiceDueDays: number;
   /** Tripletex VAT code for 0 % lines: 5 (within the VAT act, exempt) or 6 (outside it). */
   zeroRateVatCode: '5' | '6';
+  /** Minutes between two runs of the shop's scheduled reconciliation (its Temporal Schedule `reconcile-<shop>`). */
+  reconciliationIntervalMinutes: number;
 }
 
 export const DEFAULT_SHOP_SETTINGS: Omit<ShopSettings, 'paymentMethods'> = {
@@ -38,6 +40,7 @@ export const DEFAULT_SHOP_SETTINGS: Omit<ShopSettings, 'paymentMethods'> = {
   doNotOverwriteCustomers: false,
   invoiceDueDays: 14,
   zeroRateVatCode: '5',
+  reconciliationIntervalMinutes: 60,
 };
 
 /** Tripletex's outgoing VAT code numbers for the Norwegian rates (basis points → code). */

@@ -13,7 +13,10 @@ import { createDataConverter } from '../common/payload-codec';
 import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
 import { currentActivitySignal } from '../activities/activity-cancellation';
-import { registerOrUpdateShop, retryTransfersInStatus, startOrSignalTransfer, updateShop } from '../common/transfers';
+import { summarizeTransferStates } from '../activities/backfill-activities';
+import { registerOrUpdateShop, retryTransfer, retryTransfersInStatus, startOrSignalTransfer, updateShop } from '../common/transfers';
+import { deleteReconciliationSchedule, ensureReconciliationSchedule, readTransferStates } from '../common/reconciliation-schedule';
+import { shopWorkflowId } from '../common/ids';
 import type { Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { installTemporalRuntimeLogger } from './runtime-logger';
@@ -72,6 +75,14 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
     saveShop: (record) => registerOrUpdateShop(temporal, taskQueue, record),
     updateShop: (shopId, change) => updateShop(temporal, shopId, change),
     retryTransfers: (shopId, status) => retryTransfersInStatus(temporal, shopId, status),
+    readTransferStates: (shopId, orderIds) => readTransferStates(temporal, shopId, orderIds),
+    retryTransfer: (shopId, orderId) => retryTransfer(temporal, shopId, orderId),
+    setReconciliationWatermark: (shopId, change) => temporal.workflow.getHandle(shopWorkflowId(shopId)).executeUpdate('setReconciliationWatermark', { args: [change] }),
+    reconciliationSchedules: {
+      ensure: (shopId, intervalMinutes) => ensureReconciliationSchedule(temporal, { shopId, taskQueue, intervalMinutes }),
+      delete: (shopId) => deleteReconciliationSchedule(temporal, shopId),
+    },
+    transferStates: (shopId, orderIds) => summarizeTransferStates(temporal, shopId, orderIds),
     webhookBaseUrl: config.WEBHOOK_PUBLIC_URL ?? `http://127.0.0.1:${config.WEBHOOK_PORT}`,
     logger,
     now: () => new Date(),

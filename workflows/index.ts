@@ -3,3 +3,5 @@ export * from './onboarding-workflow';
 export * from './shop-workflow';
 export * from './transfer-workflow';
 export * from './shop-admin-workflows';
+export * from './reconciliation-workflow';
+export * from './backfill-workflow';

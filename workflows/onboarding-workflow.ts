@@ -281,7 +281,9 @@ async function completeOnboarding(input: OnboardShopInput & { mystoreShop: strin
         webhookSecrets: webhooks.secrets,
         tripletexCompanyId: tripletex.company.id,
       });
-      done('go-live', `Order webhooks registered to ${webhooks.address}; the shop is active and its completed orders are transferred from now on.`);
+      // After the shop is saved: the schedule reads its interval and start date from the record.
+      const schedule = await quickActivities.ensureShopReconciliationSchedule({ shopId: input.shopId });
+      done('go-live', `Order webhooks registered to ${webhooks.address}; reconciliation runs on schedule ${schedule.scheduleId}; the shop is active and its completed orders are transferred from now on.`);
       break;
     } catch (error) {
       await waitFor('go-live', 'operator', `Going live failed: ${failureMessage(error)}`, resumeHint('Fix the cause above'));

@@ -71,6 +71,8 @@ export async function rotateShopCredentials(input: RotateCredentialsInput): Prom
 
 export interface OffboardOutcome {
   webhooksDeleted: number;
+  /** Whether the shop's reconciliation Schedule was found and deleted. */
+  scheduleDeleted: boolean;
   /** What could not be undone automatically, in plain words. */
   notes: string[];
 }
@@ -85,8 +87,10 @@ export async function offboardShop(input: { shopId: string }): Promise<OffboardO
   } catch (error) {
     notes.push(`The Mystore webhooks could not be deleted (${reasonOf(error)}); the receiver refuses them anyway. Delete them in Mystore if they keep arriving.`);
   }
+  const { deleted: scheduleDeleted } = await activities.deleteShopReconciliationSchedule({ shopId: input.shopId });
+  if (!scheduleDeleted) notes.push('The shop had no reconciliation schedule to stop.');
   await activities.markShopOffboarded({ shopId: input.shopId });
-  return { webhooksDeleted, notes };
+  return { webhooksDeleted, scheduleDeleted, notes };
 }
 
 function reasonOf(error: unknown): string {

@@ -25,6 +25,19 @@ export interface ShopRecord {
   /** The secrets of the shop's Mystore webhooks (one per registered webhook), for the receiver's HMAC check. */
   webhookSecrets: string[];
   offboarded: boolean;
+  /** Where the shop's scheduled reconciliation stands (workflows/reconciliation-workflow.ts); absent until its first run. */
+  reconciliationWatermark?: ReconciliationWatermark;
+}
+
+/** What the shop's scheduled reconciliation keeps between runs, without a database of its own. */
+export interface ReconciliationWatermark {
+  /** The end (exclusive, ISO instant) of the last completed default-window run: the next one starts there, minus an overlap. */
+  upTo?: string;
+  /** When the shop went live (set when its reconciliation Schedule is first created): no run looks before it by itself. */
+  since?: string;
+  /** Default-window runs since the last full pass. */
+  runsSinceFullPass: number;
+  lastFullPassAt?: string;
 }
 
 export const shopRecordQuery = defineQuery<ShopRecord>('shopRecord');
@@ -34,6 +47,8 @@ export const updateSettingsUpdate = defineUpdate<ShopSettings, [Partial<ShopSett
 /** Replaces the webhook secrets after the webhooks were registered again. */
 export const replaceWebhookSecretsUpdate = defineUpdate<void, [string[]]>('replaceWebhookSecrets');
 export const offboardSignal = defineSignal('offboard');
+/** Merges a reconciliation watermark into the record; `upTo` never moves backwards. Returns the stored watermark. */
+export const setReconciliationWatermarkUpdate = defineUpdate<ReconciliationWatermark, [Partial<ReconciliationWatermark>]>('setReconciliationWatermark');
 
 export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
   const record: ShopRecord = { ...initial };
@@ -49,6 +64,14 @@ export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
   });
   setHandler(replaceWebhookSecretsUpdate, (secrets) => {
     record.webhookSecrets = secrets;
+  });
+  setHandler(setReconciliationWatermarkUpdate, (change) => {
+    const current: ReconciliationWatermark = record.reconciliationWatermark ?? { runsSinceFullPass: 0 };
+    const merged: ReconciliationWatermark = { ...current, ...change };
+    // ISO instants in UTC ("…Z") compare as strings.
+    if (current.upTo !== undefined && change.upTo !== undefined && change.upTo < current.upTo) merged.upTo = current.upTo;
+    record.reconciliationWatermark = merged;
+    return merged;
   });
   setHandler(offboardSignal, () => {
     record.offboarded = true;

@@ -23,12 +23,14 @@ const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array
  *  POST   /_admin/reset                              → {ok: true}
  *  GET    /_admin/companies/:id/invoices|customers|orders → list
  *  POST   /_admin/companies/:id/invoices             ManualInvoiceInput → InvoiceView
+ *  DELETE /_admin/companies/:id/invoices/:invoiceId  → InvoiceView (the deleted invoice)
+ *  PATCH  /_admin/companies/:id/invoices/:invoiceId  {amountOre} → InvoiceView
  *  GET    /_admin/request-count                      → {count}
  */
 export function handleAdmin(admin: TripletexSandboxAdmin, method: string, path: string, body: unknown, requestCount: () => number): AdminHttpResult {
   const seg = path.split('/').filter((s) => s !== '').map(decodeURIComponent).slice(1); // drop "_admin"
   const ok = (b: unknown, status = 200): AdminHttpResult => ({ status, body: b });
-  const route = `${method} /${seg.map((s, i) => ((seg[i - 1] === 'companies' || seg[i - 1] === 'employee-tokens') ? ':x' : s)).join('/')}`;
+  const route = `${method} /${seg.map((s, i) => ((seg[i - 1] === 'companies' || seg[i - 1] === 'employee-tokens' || (seg[i - 1] === 'invoices' && i === 3)) ? ':x' : s)).join('/')}`;
   const id = Number(seg[1]);
   try {
     switch (route) {
@@ -62,6 +64,8 @@ export function handleAdmin(admin: TripletexSandboxAdmin, method: string, path: 
       case 'GET /companies/:x/customers': return ok(admin.listCustomers(id));
       case 'GET /companies/:x/orders': return ok(admin.listOrders(id));
       case 'POST /companies/:x/invoices': return ok(admin.createInvoiceManually(id, obj(body) as never), 201);
+      case 'DELETE /companies/:x/invoices/:x': return ok(admin.deleteInvoice(id, Number(seg[3])));
+      case 'PATCH /companies/:x/invoices/:x': return ok(admin.changeInvoiceAmount(id, Number(seg[3]), Number(obj(body).amountOre)));
       case 'GET /request-count': return ok({ count: requestCount() });
       default: return { status: 404, body: { error: `no admin route ${method} ${path}` } };
     }

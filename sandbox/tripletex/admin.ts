@@ -78,6 +78,19 @@ export interface TripletexSandboxAdmin {
   listCustomers(companyId: number): CustomerView[];
   listOrders(companyId: number): OrderView[];
   createInvoiceManually(companyId: number, input: ManualInvoiceInput): InvoiceView;
+  /**
+   * A person deleting an invoice in Tripletex's screens. Tripletex lets only an invoice that was
+   * never sent to the customer be deleted (its voucher reversed); a sent one must be credited,
+   * so a sent invoice, a credited one and a credit note are refused with 409. The invoice is
+   * then gone from `GET /invoice`; its number is not reused. Returns the deleted invoice.
+   */
+  deleteInvoice(companyId: number, invoiceId: number): InvoiceView;
+  /**
+   * A person editing an invoice's total by hand (standing for any manual change of its lines):
+   * the difference is added to the amount, the amount excluding VAT (as a VAT-free adjustment)
+   * and the amount outstanding (never below 0). Credit notes are refused with 409.
+   */
+  changeInvoiceAmount(companyId: number, invoiceId: number, newAmountOre: number): InvoiceView;
 }
 
 /** Thrown by admin operations; over HTTP it becomes `{error}` with this status. */
@@ -116,6 +129,12 @@ export function createAdmin(hooks: AdminHooks): TripletexSandboxAdmin {
       unitPriceExcludingVatCurrency: l.unitPriceExcludingVatCurrency, unitPriceIncludingVatCurrency: l.unitPriceIncludingVatCurrency,
       amountExcludingVatOre: l.amountExcludingVatOre, amountIncludingVatOre: l.amountIncludingVatOre,
     };
+  };
+  const invoiceOf = (companyId: number, invoiceId: number): InvoiceRecord => {
+    companyOf(companyId);
+    const invoice = hooks.store().invoices.get(invoiceId);
+    if (!invoice || invoice.companyId !== companyId) throw new SandboxAdminError(404, `no invoice ${invoiceId} in company ${companyId}`);
+    return invoice;
   };
   const lines = (ids: number[]) => ids.map(lineView).filter((l): l is InvoiceLineView => l !== undefined);
   const invoiceView = (inv: InvoiceRecord): InvoiceView => ({
@@ -204,6 +223,26 @@ export function createAdmin(hooks: AdminHooks): TripletexSandboxAdmin {
     listOrders(companyId) {
       companyOf(companyId);
       return hooks.store().ordersOf(companyId).map(({ companyId: _c, ...rest }) => ({ ...rest, lineIds: [...rest.lineIds], lines: lines(rest.lineIds) }));
+    },
+    deleteInvoice(companyId, invoiceId) {
+      const invoice = invoiceOf(companyId, invoiceId);
+      if (invoice.isCreditNote) throw new SandboxAdminError(409, `invoice ${invoiceId} is a credit note; a credit note cannot be deleted`);
+      if (invoice.isCredited) throw new SandboxAdminError(409, `invoice ${invoiceId} is credited; a credited invoice cannot be deleted`);
+      if (invoice.sentToCustomer) throw new SandboxAdminError(409, `invoice ${invoiceId} was sent to the customer; Tripletex only lets it be credited`);
+      const deleted = invoiceView(invoice);
+      hooks.store().removeInvoice(invoice);
+      return deleted;
+    },
+    changeInvoiceAmount(companyId, invoiceId, newAmountOre) {
+      if (!Number.isSafeInteger(newAmountOre)) throw new SandboxAdminError(400, 'newAmountOre must be a whole number of øre');
+      const invoice = invoiceOf(companyId, invoiceId);
+      if (invoice.isCreditNote) throw new SandboxAdminError(409, `invoice ${invoiceId} is a credit note`);
+      const difference = newAmountOre - invoice.amountOre;
+      invoice.amountOre = newAmountOre;
+      invoice.amountExcludingVatOre += difference;
+      invoice.amountOutstandingOre = Math.max(0, invoice.amountOutstandingOre + difference);
+      invoice.version += 1;
+      return invoiceView(invoice);
     },
     createInvoiceManually(companyId, input) {
       const company = companyOf(companyId);

@@ -139,6 +139,15 @@ export class SandboxStore {
     idx.invoices.push(i);
     idx.invoiceNumbers.add(i.invoiceNumber);
   }
+  /**
+   * Removes an invoice (admin `deleteInvoice`): gone from GET /invoice and from the per-company
+   * index. Its number stays taken, as Tripletex never hands a used invoice number out again.
+   */
+  removeInvoice(i: InvoiceRecord): void {
+    this.invoices.delete(i.id);
+    const idx = this.index(i.companyId);
+    idx.invoices = idx.invoices.filter((other) => other.id !== i.id);
+  }
   /** Renumbers a customer (PUT /customer/{id}), keeping the per-company number index right. */
   renumberCustomer(c: CustomerRecord, n: number): void {
     const numbers = this.index(c.companyId).customerNumbers;

@@ -201,8 +201,11 @@ describe('onboarding, complete', () => {
     const m = merchant();
     await withWorker(env, async ({ client, taskQueue }) => {
       await settled(await start(client, taskQueue, input(m)));
-      const outcome = await client.workflow.execute('offboardShop', { workflowId: `offboard-${m.shopId}`, taskQueue, args: [{ shopId: m.shopId }] }) as { webhooksDeleted: number };
+      const schedule = await client.schedule.getHandle(`reconcile-${m.shopId}`).describe();
+      assert.equal(schedule.state.paused, false, 'go-live created the reconciliation schedule');
+      const outcome = await client.workflow.execute('offboardShop', { workflowId: `offboard-${m.shopId}`, taskQueue, args: [{ shopId: m.shopId }] }) as { webhooksDeleted: number; scheduleDeleted: boolean };
       assert.equal(outcome.webhooksDeleted, 2);
+      assert.equal(outcome.scheduleDeleted, true);
       const record = await client.workflow.getHandle(shopWorkflowId(m.shopId)).query<ShopRecord>('shopRecord');
       assert.equal(record.offboarded, true);
       const [orderId] = mystore.sandbox.admin.generateOrders(m.shopId, { count: 1, status: 'completed', seed: 4 });
