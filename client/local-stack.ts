@@ -52,6 +52,12 @@ export function usesTripletexSandbox(config: Config): boolean {
   return url.hostname === '127.0.0.1' && Number(url.port) === config.SANDBOX_TRIPLETEX_PORT;
 }
 
+/** Whether the configured Mystore URL is the local sandbox's. */
+export function usesMystoreSandbox(config: Config): boolean {
+  const url = new URL(config.MYSTORE_BASE_URL);
+  return url.hostname === '127.0.0.1' && Number(url.port) === config.SANDBOX_MYSTORE_PORT;
+}
+
 /** Whether the configured Temporal address is on this machine (then `npm start` runs a dev server). */
 export function usesLocalTemporal(config: Config): boolean {
   const host = config.TEMPORAL_ADDRESS.split(':')[0];
@@ -74,7 +80,7 @@ export async function startLocalTemporal(config: Config, logger: Logger, uiCodec
  * Mystore one with the demo shop, a token, and its order webhooks registered (through the
  * sandbox's API, as onboarding does) to the webhook receiver's local address.
  */
-export async function startSandboxes(config: Config, options: { requestLogDir?: string } = {}): Promise<RunningSandboxes> {
+export async function startSandboxes(config: Config, options: { requestLogDir?: string; firstOrderId?: number } = {}): Promise<RunningSandboxes> {
   const logPath = (name: string) => (options.requestLogDir ? { requestLogPath: path.join(options.requestLogDir, name) } : {});
   const tripletex = await startTripletexSandbox({ port: config.SANDBOX_TRIPLETEX_PORT, ...logPath('tripletex-requests.jsonl') });
   const mystore = await startMystoreSandbox({ port: config.SANDBOX_MYSTORE_PORT, rateLimitPerMinute: config.MYSTORE_RATE_LIMIT_PER_MINUTE, ...logPath('mystore-requests.jsonl') });
@@ -83,7 +89,7 @@ export async function startSandboxes(config: Config, options: { requestLogDir?: 
     const company = tripletex.admin.createCompany({ name: 'Demo Nettbutikk AS', organizationNumber: '999999999' });
     const employeeToken = tripletex.admin.createEmployeeToken(company.companyId, { token: DEMO_EMPLOYEE_TOKEN });
 
-    mystore.admin.createShop({ shop: DEMO_SHOP_ID, storeName: 'Demo Nettbutikk' });
+    mystore.admin.createShop({ shop: DEMO_SHOP_ID, storeName: 'Demo Nettbutikk', ...(options.firstOrderId !== undefined ? { firstOrderId: options.firstOrderId } : {}) });
     const mystoreToken = mystore.admin.createToken(DEMO_SHOP_ID);
     const webhookUrl = `http://127.0.0.1:${config.WEBHOOK_PORT}/webhooks/mystore/${DEMO_SHOP_ID}`;
     const demoShop = createMystoreClient({ baseUrl: mystore.baseUrl, shop: DEMO_SHOP_ID, token: mystoreToken, logger: createLogger({ level: 'silent' }) });

@@ -14,7 +14,10 @@ import { startWebhookReceiver } from './webhook-receiver';
 import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
 import { formatOnboardingState, runOnboard } from './commands/onboard-command';
-import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
+import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesMystoreSandbox, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
+import type { Client } from '@temporalio/client';
+import { transferStatus } from '../common/transfers';
+import type { TransferState } from '../workflows';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,9 +39,15 @@ async function main(): Promise<void> {
       server = await startLocalTemporal(config, logger, codec.url);
       cleanups.push(() => server!.stop());
     }
+    // Connected before the sandboxes: they are new on every start, Temporal's state is not.
+    const client = await connectTemporalClient(config);
+    cleanups.push(() => client.connection.close());
     let sandboxes: RunningSandboxes | undefined;
-    if (usesTripletexSandbox(config)) {
-      sandboxes = await startSandboxes(config);
+    if (usesTripletexSandbox(config) && usesMystoreSandbox(config)) {
+      // The demo shop's order ids continue after the transfers of earlier starts, so a new order
+      // never lands on an old transfer's workflow id.
+      const { count } = await client.workflow.count(`WorkflowType = "transferOrder" AND ShopId = "${DEMO_SHOP_ID}"`);
+      sandboxes = await startSandboxes(config, { firstOrderId: 6000 + count });
       cleanups.push(() => sandboxes!.close());
     }
 
@@ -51,15 +60,13 @@ async function main(): Promise<void> {
       await connection.close();
     });
     // Mystore's order webhooks (the sandbox's demo shop sends them to WEBHOOK_PORT) start transfers.
-    const client = await connectTemporalClient(config);
-    cleanups.push(() => client.connection.close());
     const webhooks = await startWebhookReceiver({ config, logger: logger.child({ component: 'webhooks' }), client, shops: createTemporalShopDirectory(client), taskQueue: config.TEMPORAL_TASK_QUEUE, ...(sandboxes ? { host: '127.0.0.1' } : {}) });
     cleanups.push(() => webhooks.close());
 
     console.log('');
     let demoOrderIds: string[] = [];
     if (sandboxes) {
-      console.log(`Onboarding the demo shop "${DEMO_SHOP_ID}" against the Tripletex sandbox...`);
+      console.log(`Onboarding the demo shop "${DEMO_SHOP_ID}" against the sandboxes...`);
       // The whole onboarding, as for a real shop; demo mode accepts the suggested payment mapping
       // and confirms the number series on the merchant's behalf (and says what a merchant would set).
       const { state } = await runOnboard(config, {
@@ -76,6 +83,8 @@ async function main(): Promise<void> {
         console.log(`\nDemo mode confirmed the number series. A real merchant would first set, in Tripletex: ${state.numbering.assessment.instructions.join(' ')}`);
       }
       demoOrderIds = sandboxes.servers.mystore.admin.generateOrders(DEMO_SHOP_ID, { count: 5, status: 'completed' });
+      console.log(`\n${demoOrderIds.length} completed orders placed in the Mystore sandbox; they arrive by webhook:`);
+      await showTransfers(client, demoOrderIds);
       console.log('');
       console.log(`Tripletex sandbox:  ${sandboxes.tripletex.baseUrl} (demo employee token "${sandboxes.tripletex.employeeToken}")`);
       console.log(`Mystore sandbox:    ${sandboxes.mystore.baseUrl}/shops/${sandboxes.mystore.shop}/ with completed orders ${demoOrderIds.join(', ')}`);
@@ -86,7 +95,8 @@ async function main(): Promise<void> {
       console.log(`Try:                npm run cli -- transfer --shop ${DEMO_SHOP_ID} --order ${demoOrderIds[0]}`);
       console.log(`                    npm run cli -- status --shop ${DEMO_SHOP_ID} --order ${demoOrderIds[0]}`);
     }
-    console.log('                    npm run cli -- onboard --shop my-shop --tripletex-employee-token sandbox-demo-employee-token');
+    console.log(`                    npm run cli -- status --shop ${DEMO_SHOP_ID}     (onboarding, step by step)`);
+    console.log(`                    npm run cli -- reconcile --shop ${DEMO_SHOP_ID}`);
     console.log('Ctrl-C stops everything started here.');
 
     await new Promise<void>((resolve) => {
@@ -97,6 +107,25 @@ async function main(): Promise<void> {
   } finally {
     await stopAll();
   }
+}
+
+/** Prints each demo order's transfer as it settles (a minute at most), then a one-line summary. */
+async function showTransfers(client: Client, orderIds: string[]): Promise<void> {
+  const settled = new Map<string, TransferState>();
+  const deadline = Date.now() + 60_000;
+  while (settled.size < orderIds.length && Date.now() < deadline) {
+    for (const orderId of orderIds.filter((id) => !settled.has(id))) {
+      const state = await transferStatus(client, DEMO_SHOP_ID, orderId).catch(() => undefined);
+      if (state && state.status !== 'Transferring' && state.status !== 'Waiting') {
+        settled.set(orderId, state);
+        const invoice = state.tripletex.invoiceNumber !== undefined ? `Tripletex invoice ${state.tripletex.invoiceNumber}` : state.problem?.message ?? '';
+        console.log(`  order ${orderId}: ${state.status}  ${invoice}`);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const invoiced = [...settled.values()].filter((state) => state.status === 'Invoiced').length;
+  console.log(`  ${invoiced} of ${orderIds.length} invoiced${settled.size < orderIds.length ? `; ${orderIds.length - settled.size} still in progress (see the Temporal UI)` : ''}.`);
 }
 
 main().then(

@@ -19,6 +19,8 @@ export class SandboxAdminError extends Error {
 
 export interface CreateShopInput {
   shop: string;
+  /** The shop's next order id (default 6000, Mystore's default start): a shop that sold before joins with higher numbers. */
+  firstOrderId?: number;
   storeName?: string;
   language?: string;
   currency?: string;
@@ -270,6 +272,10 @@ export function createAdmin(deps: AdminDeps): MystoreSandboxAdmin {
         return { code, title, status: typeof p === 'string' ? 1 : p.status ?? 1 };
       });
       const rec = newShopRecord(input.shop, { storeName: input.storeName ?? input.shop, language: input.language ?? 'no', currency: input.currency ?? 'NOK', statuses, paymentModules });
+      if (input.firstOrderId !== undefined) {
+        if (!Number.isSafeInteger(input.firstOrderId) || input.firstOrderId < 1) throw new SandboxAdminError('firstOrderId must be a positive whole number');
+        rec.next.order = input.firstOrderId;
+      }
       store.shops.set(input.shop, rec);
       return shopView(rec);
     },
