@@ -22,10 +22,8 @@ import { connectTemporalClient } from '../common/temporal-client';
 import { transferStatus } from '../common/transfers';
 import { decimalToScaled } from '../domain/money';
 import type { TransferState } from '../workflows';
-import { createWorker } from '../worker/create-worker';
-import { runOnboard } from './commands/onboard-command';
 import { runReconcile } from './commands/reconcile-command';
-import { DEMO_SHOP_ID, startSandboxes } from './local-stack';
+import { DEMO_SHOP_ID, onboardDemoShop, startSandboxes, startWorkerInProcess } from './local-stack';
 import { startWebhookReceiver } from './webhook-receiver';
 
 const optionsSchema = z.object({
@@ -101,28 +99,15 @@ async function main(): Promise<number> {
     cleanups.push(() => sandboxes.close());
 
     const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'demo' });
-    const { worker, connection } = await createWorker({ config, logger: logger.child({ component: 'worker' }) });
-    const workerRun = worker.run();
-    cleanups.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-      await connection.close();
-    });
+    const worker = await startWorkerInProcess(config, logger);
+    cleanups.push(() => worker.stop());
     const client = await connectTemporalClient(config);
     cleanups.push(() => client.connection.close());
     const receiver = await startWebhookReceiver({ config, logger: logger.child({ component: 'webhooks' }), client, shops: createTemporalShopDirectory(client), taskQueue: config.TEMPORAL_TASK_QUEUE, host: '127.0.0.1' });
     cleanups.push(() => receiver.close());
 
     say(`Onboarding the demo shop "${DEMO_SHOP_ID}"...`);
-    const { state: onboarding } = await runOnboard(config, {
-      shop: DEMO_SHOP_ID,
-      tripletexEmployeeToken: sandboxes.tripletex.employeeToken,
-      mystoreShop: sandboxes.mystore.shop,
-      mystoreToken: sandboxes.mystore.token,
-      acceptSuggestedMapping: true,
-      confirmNumbering: true,
-      json: true,
-    });
+    const onboarding = await onboardDemoShop(config, sandboxes);
     if (onboarding.stage !== 'live') throw new Error(`onboarding did not go live: ${onboarding.nextAction ?? onboarding.stage}`);
 
     const { tripletex, mystore } = sandboxes.servers;

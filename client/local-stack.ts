@@ -5,6 +5,9 @@
  */
 import path from 'node:path';
 import type { Config } from '../common/config';
+import { createWorker } from '../worker/create-worker';
+import type { OnboardingState } from '../workflows';
+import { runOnboard } from './commands/onboard-command';
 import { startDevServer, type DevServer } from '../common/dev-server';
 import type { Logger } from '../common/logger';
 import { startTripletexSandbox, type TripletexSandbox } from '../sandbox/tripletex';
@@ -113,4 +116,35 @@ export async function startSandboxes(config: Config, options: { requestLogDir?: 
 export function temporalUiUrlForShop(config: Config, shopId: string): string {
   const query = encodeURIComponent(`ShopId="${shopId}"`);
   return `http://127.0.0.1:${config.TEMPORAL_UI_PORT}/namespaces/${config.TEMPORAL_NAMESPACE}/workflows?query=${query}`;
+}
+
+/** A worker running in this process (npm start, the demo); `stop()` drains it and closes its connections. */
+export async function startWorkerInProcess(config: Config, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  const { worker, connection } = await createWorker({ config, logger: logger.child({ component: 'worker' }) });
+  const running = worker.run();
+  return {
+    stop: async () => {
+      // The SDK already begins a shutdown on SIGINT/SIGTERM; shutting down twice throws.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/**
+ * Onboards the sandboxes' demo shop from keys to go-live. Demo mode accepts the suggested payment
+ * mapping and confirms the number series on the merchant's behalf.
+ */
+export async function onboardDemoShop(config: Config, sandboxes: RunningSandboxes): Promise<OnboardingState> {
+  const { state } = await runOnboard(config, {
+    shop: DEMO_SHOP_ID,
+    tripletexEmployeeToken: sandboxes.tripletex.employeeToken,
+    mystoreShop: sandboxes.mystore.shop,
+    mystoreToken: sandboxes.mystore.token,
+    acceptSuggestedMapping: true,
+    confirmNumbering: true,
+    json: false,
+  });
+  return state;
 }

@@ -8,13 +8,12 @@
 import { ConfigError, loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import type { DevServer } from '../common/dev-server';
-import { createWorker } from '../worker/create-worker';
 import { startCodecServer } from './codec-server';
 import { startWebhookReceiver } from './webhook-receiver';
 import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
-import { formatOnboardingState, runOnboard } from './commands/onboard-command';
-import { DEMO_SHOP_ID, startLocalTemporal, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesMystoreSandbox, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
+import { formatOnboardingState } from './commands/onboard-command';
+import { DEMO_SHOP_ID, onboardDemoShop, startLocalTemporal, startWorkerInProcess, startSandboxes, temporalUiUrlForShop, usesLocalTemporal, usesMystoreSandbox, usesTripletexSandbox, type RunningSandboxes } from './local-stack';
 import type { Client } from '@temporalio/client';
 import { transferStatus } from '../common/transfers';
 import type { TransferState } from '../workflows';
@@ -51,14 +50,8 @@ async function main(): Promise<void> {
       cleanups.push(() => sandboxes!.close());
     }
 
-    const { worker, connection } = await createWorker({ config, logger: logger.child({ component: 'worker' }) });
-    const workerRun = worker.run();
-    cleanups.push(async () => {
-      // The SDK already begins a shutdown on SIGINT/SIGTERM; shutting down twice throws.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-      await connection.close();
-    });
+    const worker = await startWorkerInProcess(config, logger);
+    cleanups.push(() => worker.stop());
     // Mystore's order webhooks (the sandbox's demo shop sends them to WEBHOOK_PORT) start transfers.
     const webhooks = await startWebhookReceiver({ config, logger: logger.child({ component: 'webhooks' }), client, shops: createTemporalShopDirectory(client), taskQueue: config.TEMPORAL_TASK_QUEUE, ...(sandboxes ? { host: '127.0.0.1' } : {}) });
     cleanups.push(() => webhooks.close());
@@ -67,17 +60,8 @@ async function main(): Promise<void> {
     let demoOrderIds: string[] = [];
     if (sandboxes) {
       console.log(`Onboarding the demo shop "${DEMO_SHOP_ID}" against the sandboxes...`);
-      // The whole onboarding, as for a real shop; demo mode accepts the suggested payment mapping
-      // and confirms the number series on the merchant's behalf (and says what a merchant would set).
-      const { state } = await runOnboard(config, {
-        shop: DEMO_SHOP_ID,
-        tripletexEmployeeToken: sandboxes.tripletex.employeeToken,
-        mystoreShop: sandboxes.mystore.shop,
-        mystoreToken: sandboxes.mystore.token,
-        acceptSuggestedMapping: true,
-        confirmNumbering: true,
-        json: false,
-      });
+      // The whole onboarding, as for a real shop; it says what a real merchant would set.
+      const state = await onboardDemoShop(config, sandboxes);
       console.log(formatOnboardingState(state));
       if (state.numbering) {
         console.log(`\nDemo mode confirmed the number series. A real merchant would first set, in Tripletex: ${state.numbering.assessment.instructions.join(' ')}`);

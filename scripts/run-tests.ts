@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     if (interrupted) return testsCode || 130;
     // The scan itself logs nothing into the file it reads.
     const { LOG_FILE: _scanned, ...scanEnv } = env;
-    const scanCode = await runNodeTests([LEAK_SCAN], { ...scanEnv, LOG_LEVEL: 'silent', LEAK_SCAN_LOG_FILE: logFile, LEAK_SCAN_PREVIOUS_EXIT_CODE: String(testsCode) }, scanTap);
+    const scanCode = await runNodeTests([LEAK_SCAN], { ...scanEnv, LOG_LEVEL: 'silent', LEAK_SCAN_LOG_FILE: logFile, LEAK_SCAN_PREVIOUS_EXIT_CODE: String(testsCode), LEAK_SCAN_WHOLE_SUITE: targets.length === 0 ? '1' : '0' }, scanTap);
     if (scanCode !== 0) console.error(`The run's log lines: ${logFile}`);
     // One closing line for the whole run (both invocations), in the plain form CI reads.
     const counts = [testsTap, scanTap].map(tapCounts);
