@@ -33,6 +33,8 @@ const VAT_CACHE_MS = 60 * 60 * 1000;
 
 export function createTripletexTransferActivities(deps: ActivityDeps) {
   const vatTypeIds = new Map<string, { byNumber: Map<string, number>; expiresAt: number }>();
+  /** Currency ids per shop and code: they never change, so one look-up per currency per process. */
+  const currencyIds = new Map<string, number>();
 
   async function clientFor(shopId: string): Promise<TripletexClient> {
     const shop = await deps.shops.get(shopId);
@@ -119,7 +121,12 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
           if (existing) return toTransferred(existing, true);
         }
         const vatIds = await resolveVatTypeIds(tripletex, input.shopId, [...new Set(draft.lines.map((line) => line.vatCode))], draft.invoiceDate);
-        const currencyId = draft.currency === 'NOK' ? undefined : await currencyIdFor(tripletex, draft.currency);
+        const currencyKey = `${input.shopId}\n${draft.currency}`;
+        let currencyId = draft.currency === 'NOK' ? undefined : currencyIds.get(currencyKey);
+        if (draft.currency !== 'NOK' && currencyId === undefined) {
+          currencyId = await currencyIdFor(tripletex, draft.currency);
+          currencyIds.set(currencyKey, currencyId);
+        }
         const [firstPayment] = draft.payments;
         const invoice = await tripletex.createInvoice(
           {
