@@ -1,7 +1,7 @@
 // The HTTP server: /shops/{shop}/… (the fake Mystore API v2) and /_admin. Per API request, in
 // order: fault pick → body → route → auth → rate limit → scopes → handler → request log → reply.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../shared/loopback-server';
 import { FaultInjector, type FaultConfig, type FaultKind } from '../shared/faults';
 import { RequestLog } from '../shared/request-log';
 import { createAdmin, type MystoreSandboxAdmin } from './admin';
@@ -77,7 +77,6 @@ export async function startMystoreSandbox(options: MystoreSandboxOptions = {}): 
     secretBodyKeys: ['token', 'access_token', 'webhook_secret', 'secret'],
   });
   const webhooks = new WebhookDispatcher(options.webhookRetryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS, options.webhookTimeoutMs ?? 10_000);
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let served = 0;
   let origin = 'http://127.0.0.1';
@@ -202,18 +201,8 @@ export async function startMystoreSandbox(options: MystoreSandboxOptions = {}): 
       if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
     });
   });
-  server.keepAliveTimeout = 5_000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const listening = await listenOnLoopback(server, options.port ?? 0);
+  const { port } = listening;
   origin = `http://127.0.0.1:${port}`;
 
   return {
@@ -224,8 +213,7 @@ export async function startMystoreSandbox(options: MystoreSandboxOptions = {}): 
       webhooks.stop();
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       log.close();
     },
   };

@@ -1,7 +1,7 @@
 // The HTTP server: /v2 (the fake Tripletex API) and /_admin. Per /v2 request, in order:
 // fault pick → body → route → auth → rate limit → entitlement → handler → request log → reply.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from '../shared/loopback-server';
 import { createAdmin, type TripletexSandboxAdmin } from './admin';
 import { handleAdmin } from './admin-http';
 import { internalError, invalidJson, newRequestId, notFound, SandboxHttpError, tooManyRequests } from './api-error';
@@ -63,7 +63,6 @@ export async function startTripletexSandbox(options: TripletexSandboxOptions = {
     secretQueryKeys: ['consumerToken', 'employeeToken', 'token'],
     secretBodyKeys: ['token', 'encryptionKey', 'consumerToken', 'employeeToken', 'sessionToken'],
   });
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let served = 0;
   let host = '127.0.0.1';
@@ -187,18 +186,8 @@ export async function startTripletexSandbox(options: TripletexSandboxOptions = {
       if (!res.headersSent && !res.destroyed) res.writeHead(500).end();
     });
   });
-  server.keepAliveTimeout = 5_000;
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const listening = await listenOnLoopback(server, options.port ?? 0);
+  const { port } = listening;
   host = `127.0.0.1:${port}`;
 
   return {
@@ -208,9 +197,7 @@ export async function startTripletexSandbox(options: TripletexSandboxOptions = {
     close: async () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      // Slow responses and keep-alive connections must not keep close() waiting.
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
       log.close();
     },
   };
