@@ -48,3 +48,32 @@ export function networkErrorCode(error: unknown): string | undefined {
 export function throwError(error: Error): never {
   throw error;
 }
+
+/**
+ * `promise`, unless `signal` fires first: then rejects with `cancelled()`. The promise itself is
+ * not stopped (a pacer sleep, another caller's shared session create); its outcome is dropped.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** An abort reason as text for messages and logs: a CancelledFailure's message is the cancel reason (e.g. WORKER_SHUTDOWN). */
+export function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message || reason.name;
+  return reason === undefined ? 'aborted' : String(reason);
+}

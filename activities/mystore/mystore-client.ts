@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import ky, { type KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { Logger } from '../../common/logger';
-import { NOT_SENT_NETWORK_CODES, formatIssuePath, networkErrorCode, toSearchParams, type Query } from '../http/http-helpers';
+import { NOT_SENT_NETWORK_CODES, describeReason, formatIssuePath, networkErrorCode, toSearchParams, untilAborted, type Query } from '../http/http-helpers';
 import {
   MystoreError, MystoreNetworkError, MystoreRateLimitError, MystoreResponseError, errorForStatus, type MystoreErrorContext,
 } from './mystore-errors';
@@ -328,34 +328,7 @@ export function createMystoreClient(options: MystoreClientOptions): MystoreClien
   return { transport, shop: transport.shop, ...createMystoreOperations(transport) };
 }
 
-/**
- * `promise`, unless `signal` fires first: then rejects with `cancelled()`. The promise itself is
- * not stopped (a pacer sleep); its outcome is dropped.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
-/** An abort reason as text for messages and logs: a CancelledFailure's message is the cancel reason (e.g. WORKER_SHUTDOWN). */
-function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.message || reason.name;
-  return reason === undefined ? 'aborted' : String(reason);
-}
 
 function queryNames(search: string): string[] {
   return [...new URLSearchParams(search).keys()];

@@ -32,7 +32,7 @@ import {
 import { apiErrorSchema, listEnvelope, sessionTokenSchema, valueEnvelope } from './tripletex-schemas';
 import { createTripletexOperations, type TripletexOperations } from './tripletex-operations';
 import {
-  NOT_SENT_NETWORK_CODES, formatIssuePath as formatPath, networkErrorCode as networkCode, throwError, toSearchParams,
+  NOT_SENT_NETWORK_CODES, describeReason, formatIssuePath as formatPath, untilAborted, networkErrorCode as networkCode, throwError, toSearchParams,
   type Query,
 } from '../http/http-helpers';
 
@@ -380,34 +380,7 @@ export class TripletexTransport {
 
 const SESSION_CREATE_PATH = '/token/session/:create';
 
-/**
- * `promise`, unless `signal` fires first: then rejects with `cancelled()`. The promise itself is
- * not stopped (a pacer sleep, another caller's shared session create); its outcome is dropped.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(cancelled());
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
-/** An abort reason as text for messages and logs: a CancelledFailure's message is the cancel reason (e.g. WORKER_SHUTDOWN). */
-function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.message || reason.name;
-  return reason === undefined ? 'aborted' : String(reason);
-}
 
 /** The Tripletex client: the request path plus every operation, for one employee token. */
 export type TripletexClient = TripletexOperations & { readonly transport: TripletexTransport };
