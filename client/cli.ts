@@ -125,6 +125,12 @@ program
     console.log(raw.json ? JSON.stringify(outcome) : [`Shop ${shop} is offboarded; ${outcome.webhooksDeleted} webhook(s) deleted in Mystore${outcome.scheduleDeleted ? ', its reconciliation schedule deleted' : ''}.`, ...outcome.notes].join('\n'));
   });
 
+/** A transfer's state, as text or one JSON line; the exit code says whether it needs a person. */
+function printTransfer(state: Parameters<typeof formatTransferState>[0], json: boolean): void {
+  console.log(json ? JSON.stringify(state) : formatTransferState(state));
+  process.exitCode = exitCodeForTransfer(state);
+}
+
 program
   .command('transfer')
   .description("Start an order's transfer to Tripletex (or find the one running) and show where it stands")
@@ -134,8 +140,7 @@ program
   .action(async (raw: { shop: string; order: string; json?: boolean }) => {
     const options = transferOptionsSchema.parse({ ...raw, json: raw.json ?? false });
     const state = await runTransfer(loadConfig(), options);
-    console.log(options.json ? JSON.stringify(state) : formatTransferState(state));
-    process.exitCode = exitCodeForTransfer(state);
+    printTransfer(state, options.json);
   });
 
 program
@@ -153,8 +158,7 @@ program
     }
     const options = transferOptionsSchema.parse({ ...raw, json: raw.json ?? false });
     const state = await runStatus(loadConfig(), options);
-    console.log(options.json ? JSON.stringify(state) : formatTransferState(state));
-    process.exitCode = exitCodeForTransfer(state);
+    printTransfer(state, options.json);
   });
 
 program
