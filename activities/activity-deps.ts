@@ -6,9 +6,9 @@ import type { Logger } from '../common/logger';
 import type { TripletexClient } from './tripletex/tripletex-client';
 import type { ShopDirectory } from './shop-directory';
 import type { MystoreClient } from './mystore/mystore-client';
-import type { NewShopRecord, TransferSignal } from '../common/transfers';
+import type { NewShopRecord, ShopChange, TransferSignal } from '../common/transfers';
 import type { TransferStateSummary } from './backfill-activities';
-import type { ReconciliationWatermark, ShopCredentials } from '../workflows/shop-workflow';
+import type { ReconciliationWatermark } from '../workflows/shop-workflow';
 import type { TransferState, TransferStatus } from '../workflows/transfer-workflow';
 
 export interface ActivityDeps {
@@ -20,8 +20,10 @@ export interface ActivityDeps {
   signalTransfer(shopId: string, orderId: string, signal: TransferSignal): Promise<void>;
   /** Starts or updates a shop's workflow (its settings and credentials). */
   saveShop(record: NewShopRecord): Promise<'registered' | 'updated'>;
-  /** Changes a running shop workflow: new credentials (returns the new version), or offboarding. */
-  updateShop(shopId: string, change: { credentials: ShopCredentials } | { offboard: true }): Promise<number>;
+  /** Changes a running shop workflow: new credentials (returns the new version), offboarding, or settings. */
+  updateShop(shopId: string, change: ShopChange): Promise<number>;
+  /** Order ids of the shop's transfers in the middle of invoicing (common/transfers.ts transfersInFlight). */
+  transfersInFlight(shopId: string): Promise<string[]>;
   /** Signals `retry` to the shop's running transfers in a status; returns their order ids. */
   retryTransfers(shopId: string, status: TransferStatus): Promise<string[]>;
   /** The `status` query of each order's transfer, null where the shop has no transfer for the order. */

@@ -4,7 +4,7 @@
  */
 import type { TripletexKeyFacts } from '../domain/tripletex-readiness';
 import type { MystoreKeyFacts, MystoreUnreadable } from '../domain/mystore-readiness';
-import { TRIPLETEX_CUSTOMER_NUMBER_START, type NumberingFacts } from '../domain/numbering';
+import { TRIPLETEX_CUSTOMER_NUMBER_START, type NumberingFacts, type OrderSeriesSpan } from '../domain/numbering';
 import { osloDate } from '../domain/calendar';
 import type { ActivityDeps } from './activity-deps';
 import { TripletexPermissionError } from './tripletex/tripletex-errors';
@@ -160,8 +160,19 @@ export function createOnboardingActivities(deps: ActivityDeps) {
           highestCustomerId: highestNumericId(newest.orders.map((order) => order.customerId)),
           highestOrderId: highestNumericId(newest.orders.map((order) => order.orderId)),
           ordersRead: newest.orders.length,
+          span: orderSeriesSpan(newest.orders),
         },
       };
     },
   };
+}
+
+/** The lowest and highest numeric order ids read that carry a creation instant: how fast the series grows. */
+function orderSeriesSpan(orders: ReadonlyArray<{ orderId: string; createdAt: string | null }>): OrderSeriesSpan | null {
+  const dated = orders
+    .filter((order): order is { orderId: string; createdAt: string } => order.createdAt !== null && /^\d+$/.test(order.orderId))
+    .map((order) => ({ orderId: Number(order.orderId), createdAt: new Date(order.createdAt).toISOString() }))
+    .sort((a, b) => a.orderId - b.orderId);
+  if (dated.length < 2) return null;
+  return { lowest: dated[0]!, highest: dated[dated.length - 1]! };
 }

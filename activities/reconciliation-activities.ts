@@ -7,6 +7,10 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { addDays } from '../domain/calendar';
+import {
+  addTripletexNumbered, assessSeriesGap, emptyTripletexNumberedSeen, isShopNumbered, type SeriesGapReport, type TripletexNumberedSeen,
+} from '../domain/shop-numbering';
+import { invoiceNumberingOf } from '../domain/shop-settings';
 import type { ActivityDeps } from './activity-deps';
 import { MAX_PAGE_SIZE } from './mystore/mystore-api-assumptions';
 import type { MystoreOrderChange } from './mystore/mystore-operations';
@@ -62,6 +66,22 @@ export interface InvoiceCheck {
   warnings: string[];
   /** Tripletex searches made. */
   searches: number;
+  /** Shop numbering: the numbers Tripletex gave invoices itself among those read (empty in Tripletex numbering). */
+  tripletexNumbered?: TripletexNumberedSeen;
+}
+
+/** The shop's order reference `mystore:<shop>:<order>` → the order id. */
+const REFERENCE = /^mystore:[^:]+:([^:]+)$/;
+
+/** The invoice numbers among these that Tripletex gave itself: not the shop's own number for the invoice's order. */
+export function tripletexNumberedAmong(invoices: TripletexInvoice[]): number[] {
+  return invoices
+    .filter((invoice) => invoice.invoiceNumber !== null && invoice.invoiceNumber !== undefined && invoice.invoiceNumber > 0)
+    .filter((invoice) => invoice.isCreditNote || !invoice.orders.some((order) => {
+      const orderId = REFERENCE.exec(order.reference ?? '')?.[1];
+      return orderId !== undefined && isShopNumbered(invoice.invoiceNumber, orderId);
+    }))
+    .map((invoice) => invoice.invoiceNumber!);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -235,7 +255,31 @@ export function createReconciliationActivities(deps: ActivityDeps) {
           }
         }
         const compared = compareInvoices(input.shopId, input.expected, [...invoices.values()]);
-        return { ...compared, searches: ranges.length };
+        const numbering = invoiceNumberingOf(shop.settings);
+        if (numbering.mode !== 'shop') return { ...compared, searches: ranges.length };
+        const tripletexNumbered = addTripletexNumbered(emptyTripletexNumberedSeen(), tripletexNumberedAmong([...invoices.values()]), numbering.shopSeriesFrom);
+        return { ...compared, searches: ranges.length, tripletexNumbered };
+      });
+    },
+
+    /**
+     * Shop numbering: how far apart the shop's series and Tripletex's own are, from what the run
+     * saw and Tripletex's highest invoice number (one sorted call). Nothing, and no call, in
+     * Tripletex numbering.
+     */
+    async checkInvoiceNumberSeries(input: { shopId: string; shopHighestSeen: number | null; seen: TripletexNumberedSeen }): Promise<{ report: SeriesGapReport | null; searches: number }> {
+      const shop = await deps.shops.get(input.shopId);
+      const numbering = invoiceNumberingOf(shop.settings);
+      if (numbering.mode !== 'shop') return { report: null, searches: 0 };
+      return withTripletexFailures(async () => {
+        const tripletex = deps.tripletexClient(shop.credentials.tripletexEmployeeToken);
+        const highest = await tripletex.highestInvoiceNumber();
+        if (highest === null) return { report: assessSeriesGap({ numbering, shopHighestSeen: input.shopHighestSeen, seen: input.seen, tripletexHighest: null }), searches: 1 };
+        // The highest may be the shop's own newest invoice (a window that ends in the past did not see it): then it is the shop's.
+        const holders = await tripletex.findInvoicesByNumber(highest);
+        const shopsOwn = holders.length > 0 && tripletexNumberedAmong(holders).length === 0;
+        const shopHighestSeen = shopsOwn ? Math.max(input.shopHighestSeen ?? highest, highest) : input.shopHighestSeen;
+        return { report: assessSeriesGap({ numbering, shopHighestSeen, seen: input.seen, tripletexHighest: shopsOwn ? null : highest }), searches: 2 };
       });
     },
 

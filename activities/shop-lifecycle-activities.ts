@@ -3,6 +3,7 @@
  */
 import type { NewShopRecord } from '../common/transfers';
 import type { ShopCredentials, ShopRecord } from '../workflows/shop-workflow';
+import type { ShopSettings } from '../domain/shop-settings';
 import type { ActivityDeps } from './activity-deps';
 import { MystoreWebhookTopics } from './mystore/mystore-api-assumptions';
 import { withMystoreFailures } from './mystore/to-application-failure';
@@ -68,6 +69,17 @@ export function createShopLifecycleActivities(deps: ActivityDeps) {
     },
 
     /** Tells the shop's transfers that wait for credentials to try again now (after a rotation). */
+    /** Changes some of a live shop's settings (the shop's workflow merges them). */
+    async updateShopSettings(input: { shopId: string; settings: Partial<ShopSettings> }): Promise<void> {
+      await deps.updateShop(input.shopId, { settings: input.settings });
+      deps.shops.forget(input.shopId);
+    },
+
+    /** Order ids of the shop's transfers in the middle of invoicing (Transferring, NeedsAttention, WaitingForCredentials). */
+    async shopTransfersInFlight(input: { shopId: string }): Promise<string[]> {
+      return deps.transfersInFlight(input.shopId);
+    },
+
     async releaseTransfersWaitingForCredentials(input: { shopId: string }): Promise<string[]> {
       return deps.retryTransfers(input.shopId, 'WaitingForCredentials');
     },

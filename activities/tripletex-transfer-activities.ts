@@ -128,11 +128,13 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
           currencyIds.set(currencyKey, currencyId);
         }
         const [firstPayment] = draft.payments;
+        const shopNumber = draft.invoiceNumber ?? null;
         const invoice = await tripletex.createInvoice(
           {
             invoiceDate: draft.invoiceDate,
             invoiceDueDate: draft.dueDate,
             customer: { id: input.customerId },
+            ...(shopNumber !== null ? { invoiceNumber: shopNumber } : {}),
             orders: [{
               customer: { id: input.customerId },
               orderDate: draft.invoiceDate,
@@ -154,8 +156,12 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
             sendToCustomer: draft.sendToCustomer,
             ...(firstPayment ? { paymentTypeId: firstPayment.paymentTypeId, paidAmount: oreToKroner(firstPayment.amount) } : {}),
           },
-        );
-        return toTransferred(invoice, false);
+        ).catch(async (error: unknown) => {
+          // A refused explicit number: ours from an earlier try, or someone else's (never retried in a loop).
+          if (shopNumber !== null && error instanceof TripletexValidationError) return invoiceHoldingShopNumber(tripletex, draft, shopNumber, error);
+          throw error;
+        });
+        return 'foundExisting' in invoice ? invoice : toTransferred(invoice, false);
       });
     },
 
@@ -226,6 +232,28 @@ async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft)
 async function findInvoiceByReference(tripletex: TripletexClient, draft: InvoiceDraft, customerId: number): Promise<TripletexInvoice | undefined> {
   const invoices = await tripletex.searchInvoices({ invoiceDateFrom: draft.invoiceDate, invoiceDateTo: addDays(draft.invoiceDate, 1), customerId });
   return invoices.find((invoice) => !invoice.isCreditNote && invoice.orders.some((order) => order.reference === draft.reference));
+}
+
+/**
+ * Shop numbering: Tripletex refused the order's own number. When the invoice holding it carries
+ * this order's reference, an earlier try made it: that is the invoice. When another invoice holds
+ * it (typed in by hand, or Tripletex's own series reached the shop's numbers), the transfer stops
+ * with the reason instead of trying again: the number stays taken. No invoice holds it: the
+ * refusal was about something else, and the original error stands.
+ */
+async function invoiceHoldingShopNumber(tripletex: TripletexClient, draft: InvoiceDraft, invoiceNumber: number, refusal: TripletexValidationError): Promise<TransferredInvoice> {
+  const holders = await tripletex.findInvoicesByNumber(invoiceNumber);
+  const own = holders.find((invoice) => !invoice.isCreditNote && invoice.orders.some((order) => order.reference === draft.reference));
+  if (own) return toTransferred(own, true);
+  const [holder] = holders;
+  if (!holder) throw refusal;
+  const what = holder.isCreditNote ? 'a credit note' : 'an invoice';
+  throw ApplicationFailure.create({
+    type: TransferFailureType.InvoiceNumberTaken,
+    nonRetryable: true,
+    message: `Invoice number ${invoiceNumber}, this order's own number in the shop, is already taken in Tripletex by ${what} dated ${holder.invoiceDate} (Tripletex id ${holder.id}) that this integration did not make: typed in by hand, or Tripletex's own invoice series has reached the shop's numbers. Two invoices cannot share a number. Move Tripletex's own series above the shop's (Accounting settings → number sequences), then let Tripletex number this one invoice: npm run cli -- retry --shop ${draft.shop} --order ${draft.orderId} --tripletex-number.`,
+    details: [{ invoiceNumber, takenByInvoiceId: holder.id }],
+  });
 }
 
 async function currencyIdFor(tripletex: TripletexClient, code: string): Promise<number> {

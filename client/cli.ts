@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../common/config';
 import { TemporalUnreachableError } from '../common/temporal-client';
 import { CliError, EXIT_CODES } from './cli-error';
 import { formatOnboardingState, onboardOptionsSchema, parsePaymentMapping, readLinesFromStdin, readOnboardingState, runOnboard, exitCodeFor as onboardingExitCode } from './commands/onboard-command';
-import { formatRotation, rotateOptionsSchema, runOffboard, runRotateCredentials } from './commands/shop-commands';
+import { formatNumberingChange, formatRotation, numberingOptionsSchema, rotateOptionsSchema, runChangeNumbering, runOffboard, runRotateCredentials } from './commands/shop-commands';
 import { formatShops, runShops } from './commands/shops-command';
 import { backfillOptionsSchema, exitCodeForBackfill, runBackfill } from './commands/backfill-command';
 import { formatReconciliationReport, reconcileOptionsSchema, reconciliationExitCode, runReconcile } from './commands/reconcile-command';
@@ -35,23 +35,24 @@ program
   .option('--map-payment <module=typeId>', 'confirm a Mystore payment module → Tripletex payment type (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
   .option('--accept-suggested-mapping', 'accept the suggested payment type for every module that has one')
   .option('--confirm-numbering', 'the merchant has set the number series in Tripletex as onboarding showed')
+  .option('--numbering <mode>', "who numbers the invoices: tripletex (default) or shop (the shop's own numbers)")
   .option('--retry', 'something was fixed: try the waiting step again')
   .option('--json', 'print the outcome as one JSON line')
   .action(async (raw: {
     shop: string; tripletexEmployeeToken?: string; tripletexEmployeeTokenStdin?: boolean; mystoreShop?: string; mystoreToken?: string; mystoreTokenStdin?: boolean;
-    mapPayment?: string[]; acceptSuggestedMapping?: boolean; confirmNumbering?: boolean; retry?: boolean; json?: boolean;
+    mapPayment?: string[]; acceptSuggestedMapping?: boolean; confirmNumbering?: boolean; numbering?: string; retry?: boolean; json?: boolean;
   }) => {
     const stdinLines = raw.tripletexEmployeeTokenStdin || raw.mystoreTokenStdin ? await readLinesFromStdin() : [];
     const tripletexEmployeeToken = raw.tripletexEmployeeTokenStdin ? stdinLines.shift() : raw.tripletexEmployeeToken ?? (process.env.TRIPLETEX_EMPLOYEE_TOKEN || undefined);
     const mystoreToken = raw.mystoreTokenStdin ? stdinLines.shift() : raw.mystoreToken ?? (process.env.MYSTORE_TOKEN || undefined);
     const mapPayment = parsePaymentMapping(raw.mapPayment ?? []);
-    const handsSomething = mystoreToken || Object.keys(mapPayment).length > 0 || raw.acceptSuggestedMapping || raw.confirmNumbering || raw.retry;
+    const handsSomething = mystoreToken || Object.keys(mapPayment).length > 0 || raw.acceptSuggestedMapping || raw.confirmNumbering || raw.numbering || raw.retry;
     if (!tripletexEmployeeToken && !handsSomething) {
       throw new CliError('No Tripletex employee token given. Pass --tripletex-employee-token, set TRIPLETEX_EMPLOYEE_TOKEN, or pipe it with --tripletex-employee-token-stdin.', EXIT_CODES.usage);
     }
     const options = onboardOptionsSchema.parse({
       shop: raw.shop, tripletexEmployeeToken, mystoreShop: raw.mystoreShop, mystoreToken, mapPayment,
-      acceptSuggestedMapping: raw.acceptSuggestedMapping ?? false, confirmNumbering: raw.confirmNumbering ?? false, retry: raw.retry ?? false, json: raw.json ?? false,
+      acceptSuggestedMapping: raw.acceptSuggestedMapping ?? false, confirmNumbering: raw.confirmNumbering ?? false, numbering: raw.numbering, retry: raw.retry ?? false, json: raw.json ?? false,
     });
     const { state, exitCode } = await runOnboard(loadConfig(), options);
     console.log(options.json ? JSON.stringify(state) : formatOnboardingState(state));
@@ -73,6 +74,21 @@ program
     const outcome = await runRotateCredentials(loadConfig(), options);
     console.log(options.json ? JSON.stringify(outcome) : formatRotation(options.shop, outcome));
     process.exitCode = outcome.replaced ? EXIT_CODES.ok : EXIT_CODES.keyRejected;
+  });
+
+program
+  .command('numbering')
+  .description("Switch a live shop between Tripletex's invoice numbers and the shop's own; refused while transfers are in flight")
+  .requiredOption('--shop <id>', 'the shop id')
+  .requiredOption('--mode <mode>', "tripletex (Tripletex numbers the invoices) or shop (invoices carry the shop's own numbers)")
+  .option('--tripletex-series-start <n>', "with --mode shop: where the merchant started Tripletex's own invoice series (without it: print what to set)")
+  .option('--json', 'print the outcome as one JSON line')
+  .action(async (raw: { shop: string; mode: string; tripletexSeriesStart?: string; json?: boolean }) => {
+    const options = numberingOptionsSchema.parse({ ...raw, json: raw.json ?? false });
+    const outcome = await runChangeNumbering(loadConfig(), options);
+    console.log(options.json ? JSON.stringify(outcome) : formatNumberingChange(options.shop, outcome));
+    const alreadySo = !outcome.changed && outcome.problems.length === 0 && outcome.assessment === undefined;
+    process.exitCode = outcome.changed || alreadySo ? EXIT_CODES.ok : EXIT_CODES.needsAttention;
   });
 
 program
@@ -167,9 +183,10 @@ program
   .requiredOption('--shop <id>', 'the shop id')
   .option('--order <id>', 'the Mystore order id')
   .option('--all-needing-attention', "every transfer of the shop whose status is NeedsAttention")
+  .option('--tripletex-number', "shop numbering: let Tripletex number this order's invoice (its own number is taken or unusable)")
   .option('--json', 'print the retried order ids as one JSON line')
-  .action(async (raw: { shop: string; order?: string; allNeedingAttention?: boolean; json?: boolean }) => {
-    const options = retryOptionsSchema.parse({ ...raw, allNeedingAttention: raw.allNeedingAttention ?? false, json: raw.json ?? false });
+  .action(async (raw: { shop: string; order?: string; allNeedingAttention?: boolean; tripletexNumber?: boolean; json?: boolean }) => {
+    const options = retryOptionsSchema.parse({ ...raw, allNeedingAttention: raw.allNeedingAttention ?? false, tripletexNumber: raw.tripletexNumber ?? false, json: raw.json ?? false });
     const retried = await runRetry(loadConfig(), options);
     console.log(options.json ? JSON.stringify({ retried }) : retried.length ? `Retry sent to order(s) ${retried.join(', ')}.` : 'No transfer of this shop needs attention.');
   });

@@ -54,4 +54,6 @@ export const TransferFailureType = {
   VatCodeInactive: 'TransferVatCodeInactive',
   /** The Tripletex company has no currency with the order's code. */
   CurrencyUnknown: 'TransferCurrencyUnknown',
+  /** Shop numbering: the order's invoice number is held by another invoice in Tripletex (made by hand, or Tripletex's own series). */
+  InvoiceNumberTaken: 'TransferInvoiceNumberTaken',
 } as const;

@@ -42,8 +42,9 @@ export async function transferStatus(client: Client, shopId: string, orderId: st
   return client.workflow.getHandle(transferWorkflowId(shopId, orderId)).query<TransferState>('status');
 }
 
-export async function retryTransfer(client: Client, shopId: string, orderId: string): Promise<void> {
-  await client.workflow.getHandle(transferWorkflowId(shopId, orderId)).signal('retry');
+/** Sends `retry`; with `tripletexNumber`, `useTripletexNumber` instead (shop numbering: Tripletex numbers this order's invoices). */
+export async function retryTransfer(client: Client, shopId: string, orderId: string, options: { tripletexNumber?: boolean } = {}): Promise<void> {
+  await client.workflow.getHandle(transferWorkflowId(shopId, orderId)).signal(options.tripletexNumber ? 'useTripletexNumber' : 'retry');
 }
 
 /** Signals `retry` to every transfer of the shop that needs attention; returns their order ids. */
@@ -93,11 +94,30 @@ export async function retryTransfersInStatus(client: Client, shopId: string, sta
   return orderIds;
 }
 
-/** Changes a running shop workflow: new (validated) credentials, returning their version, or offboarding. */
-export async function updateShop(client: Client, shopId: string, change: { credentials: ShopRecord['credentials'] } | { offboard: true }): Promise<number> {
+/**
+ * The order ids of the shop's running transfers that are in the middle of invoicing: Transferring,
+ * NeedsAttention or WaitingForCredentials (an invoice may be half made). Waiting ones have made
+ * nothing yet and read the shop's settings when their order completes.
+ */
+export async function transfersInFlight(client: Client, shopId: string): Promise<string[]> {
+  const statuses = (['Transferring', 'NeedsAttention', 'WaitingForCredentials'] as const).map((status) => `"${status}"`).join(', ');
+  const query = `WorkflowType = "transferOrder" AND ExecutionStatus = "Running" AND ShopId = "${shopId}" AND TransferStatus IN (${statuses})`;
+  const orderIds: string[] = [];
+  for await (const execution of client.workflow.list({ query })) orderIds.push(execution.typedSearchAttributes.get(MystoreOrderIdKey) ?? execution.workflowId);
+  return orderIds;
+}
+
+export type ShopChange = { credentials: ShopRecord['credentials'] } | { offboard: true } | { settings: Partial<ShopRecord['settings']> };
+
+/** Changes a running shop workflow: new (validated) credentials, returning their version; offboarding; or settings. */
+export async function updateShop(client: Client, shopId: string, change: ShopChange): Promise<number> {
   const handle = client.workflow.getHandle(shopWorkflowId(shopId));
   if ('offboard' in change) {
     await handle.signal('offboard');
+    return 0;
+  }
+  if ('settings' in change) {
+    await handle.executeUpdate('updateSettings', { args: [change.settings] });
     return 0;
   }
   return handle.executeUpdate<number, [ShopRecord['credentials']]>('replaceCredentials', { args: [change.credentials] });

@@ -7,7 +7,8 @@
 import { addDays } from './calendar';
 import { mapInvoiceLines, type InvoiceLineDraft, type InvoiceLinesRejection } from './invoice-lines';
 import type { MystoreOrderAggregate } from './mystore-order';
-import { vatCodeForRate, type ShopSettings } from './shop-settings';
+import { invoiceNumberingOf, vatCodeForRate, type ShopSettings } from './shop-settings';
+import { shopInvoiceNumber } from './shop-numbering';
 
 export type CustomerMatch =
   | { by: 'customerNumber'; customerNumber: number }
@@ -62,13 +63,16 @@ export interface InvoiceDraft {
   payments: PaymentDraft[];
   /** Whether Tripletex sends the invoice to the customer. Never for a fully paid invoice. */
   sendToCustomer: boolean;
+  /** The shop's own number for the invoice (numbering mode `shop`); null or absent: Tripletex numbers it. */
+  invoiceNumber?: number | null;
 }
 
 export type InvoiceDraftRejection =
   | InvoiceLinesRejection
   | { reason: 'unsupported-vat-rate'; message: string; vatRate: number }
   | { reason: 'unmapped-payment-method'; message: string; paymentModule: string }
-  | { reason: 'no-customer-identity'; message: string };
+  | { reason: 'no-customer-identity'; message: string }
+  | { reason: 'no-shop-invoice-number'; message: string };
 
 export type InvoiceDraftOutcome = { ok: true; draft: InvoiceDraft } | { ok: false; rejection: InvoiceDraftRejection };
 
@@ -77,9 +81,28 @@ export function tripletexOrderReference(shop: string, orderId: string): string {
   return `mystore:${shop}:${orderId}`;
 }
 
-export function buildInvoiceDraft(order: MystoreOrderAggregate, settings: ShopSettings, options: { invoiceDate: string }): InvoiceDraftOutcome {
+export interface InvoiceDraftOptions {
+  invoiceDate: string;
+  /** Let Tripletex number this invoice even when the shop's numbers are used (an operator's choice for one order whose number is taken). */
+  tripletexNumbers?: boolean;
+}
+
+export function buildInvoiceDraft(order: MystoreOrderAggregate, settings: ShopSettings, options: InvoiceDraftOptions): InvoiceDraftOutcome {
   const mapped = mapInvoiceLines(order);
   if (!mapped.ok) return mapped;
+  let invoiceNumber: number | null = null;
+  if (invoiceNumberingOf(settings).mode === 'shop' && !options.tripletexNumbers) {
+    invoiceNumber = shopInvoiceNumber(order.orderId);
+    if (invoiceNumber === null) {
+      return {
+        ok: false,
+        rejection: {
+          reason: 'no-shop-invoice-number',
+          message: `Order ${order.orderId} has no number that can be an invoice number (a whole number up to 2147483647), and this shop's invoices carry the shop's own numbers. Let Tripletex number this one invoice: npm run cli -- retry --shop ${order.shop} --order ${order.orderId} --tripletex-number.`,
+        },
+      };
+    }
+  }
   const { lines, amountIncludingVat, giftCardAmount, vatByRate } = mapped.value;
 
   const draftLines: InvoiceDraftLine[] = [];
@@ -136,6 +159,7 @@ export function buildInvoiceDraft(order: MystoreOrderAggregate, settings: ShopSe
       vatByRate,
       payments,
       sendToCustomer,
+      ...(invoiceNumber !== null ? { invoiceNumber } : {}),
     },
   };
 }

@@ -18,7 +18,7 @@ export const SHOP_INVOICE_SERIES_START = 6000;
 /** The lowest start suggested for Tripletex's outgoing invoice series. */
 export const TRIPLETEX_INVOICE_SERIES_MIN_START = 50_000;
 /** At least this much room above the shop's highest number before Tripletex's series starts. */
-const SHOP_SERIES_HEADROOM = 20_000;
+export const SHOP_SERIES_HEADROOM = 20_000;
 /** Suggested starts are rounded up to a multiple of this, so they are easy to type and to see. */
 const ROUND_TO = 10_000;
 
@@ -42,7 +42,18 @@ export interface NumberingFacts {
     highestOrderId: number | null;
     /** How many orders were read to find these. */
     ordersRead: number;
+    /**
+     * The lowest and highest order ids read, with when each order was created: how fast the
+     * shop's series grows. null when fewer than two dated orders were read; absent in facts
+     * gathered before onboarding read it.
+     */
+    span?: OrderSeriesSpan | null;
   };
+}
+
+export interface OrderSeriesSpan {
+  lowest: { orderId: number; createdAt: string };
+  highest: { orderId: number; createdAt: string };
 }
 
 export interface NumberingAssessment {
@@ -82,14 +93,14 @@ export interface NumberingVerification {
   notVerifiable: string[];
 }
 
-const roundUp = (n: number) => Math.ceil(n / ROUND_TO) * ROUND_TO;
+export const roundUp = (n: number) => Math.ceil(n / ROUND_TO) * ROUND_TO;
 
-function list(numbers: readonly number[], max = 10): string {
+export function list(numbers: readonly number[], max = 10): string {
   const shown = numbers.slice(0, max).join(', ');
   return numbers.length > max ? `${shown} and ${numbers.length - max} more` : shown;
 }
 
-function shopSeries(facts: NumberingFacts): { from: number; highestSeen: number } {
+export function shopSeries(facts: NumberingFacts): { from: number; highestSeen: number } {
   return { from: SHOP_INVOICE_SERIES_START, highestSeen: Math.max(facts.mystore.highestOrderId ?? 0, SHOP_INVOICE_SERIES_START) };
 }
 
@@ -150,6 +161,35 @@ export function assessNumbering(facts: NumberingFacts): NumberingAssessment {
  */
 export function verifyNumberingAfterConfirmation(before: NumberingFacts, after: NumberingFacts): NumberingVerification {
   const assessment = assessNumbering(before);
+  const { verified, problems } = verifyCustomerNumbers(before, after);
+
+  // Invoices: Tripletex's highest number is not inside the shop's series; a new invoice shows the series.
+  const series = shopSeries(after);
+  const highest = after.tripletex.highestInvoiceNumber;
+  const newInvoice = highest !== null && highest > (before.tripletex.highestInvoiceNumber ?? 0);
+  if (insideShopSeries(highest, series)) {
+    problems.push(
+      `Tripletex's highest invoice number is ${highest}, inside the shop's own series (${series.from}–${series.highestSeen}). In Tripletex, Accounting → Accounting settings → Voucher types / number sequences: start the outgoing invoice series at ${assessment.invoiceNumbers.suggestedStart}.`,
+    );
+  } else if (newInvoice && highest < assessment.invoiceNumbers.suggestedStart) {
+    problems.push(
+      `An invoice was created in Tripletex with number ${highest} after the instructions, below the ${assessment.invoiceNumbers.suggestedStart} asked for, so the series was not moved. In Tripletex, Accounting → Accounting settings → Voucher types / number sequences: start the outgoing invoice series at ${assessment.invoiceNumbers.suggestedStart}.`,
+    );
+  } else {
+    verified.push(
+      highest === null
+        ? 'Tripletex has no invoices yet, so none collides with the shop\'s series.'
+        : `Tripletex's highest invoice number (${highest}) lies outside the shop's own series (${series.from}–${series.highestSeen}).`,
+    );
+    if (newInvoice) verified.push(`An invoice created since got number ${highest}, in the new series.`);
+  }
+
+  return { ok: problems.length === 0, verified, problems, notVerifiable: assessment.notVerifiable };
+}
+
+/** The customer-number half of the check after confirmation (the same in both numbering modes). */
+export function verifyCustomerNumbers(before: NumberingFacts, after: NumberingFacts): { verified: string[]; problems: string[] } {
+  const assessment = assessNumbering(before);
   const verified: string[] = [];
   const problems: string[] = [];
 
@@ -175,27 +215,5 @@ export function verifyNumberingAfterConfirmation(before: NumberingFacts, after: 
       verified.push(`The customers that held numbers below ${TRIPLETEX_CUSTOMER_NUMBER_START} have been renumbered.`);
     }
   }
-
-  // Invoices: Tripletex's highest number is not inside the shop's series; a new invoice shows the series.
-  const series = shopSeries(after);
-  const highest = after.tripletex.highestInvoiceNumber;
-  const newInvoice = highest !== null && highest > (before.tripletex.highestInvoiceNumber ?? 0);
-  if (insideShopSeries(highest, series)) {
-    problems.push(
-      `Tripletex's highest invoice number is ${highest}, inside the shop's own series (${series.from}–${series.highestSeen}). In Tripletex, Accounting → Accounting settings → Voucher types / number sequences: start the outgoing invoice series at ${assessment.invoiceNumbers.suggestedStart}.`,
-    );
-  } else if (newInvoice && highest < assessment.invoiceNumbers.suggestedStart) {
-    problems.push(
-      `An invoice was created in Tripletex with number ${highest} after the instructions, below the ${assessment.invoiceNumbers.suggestedStart} asked for, so the series was not moved. In Tripletex, Accounting → Accounting settings → Voucher types / number sequences: start the outgoing invoice series at ${assessment.invoiceNumbers.suggestedStart}.`,
-    );
-  } else {
-    verified.push(
-      highest === null
-        ? 'Tripletex has no invoices yet, so none collides with the shop\'s series.'
-        : `Tripletex's highest invoice number (${highest}) lies outside the shop's own series (${series.from}–${series.highestSeen}).`,
-    );
-    if (newInvoice) verified.push(`An invoice created since got number ${highest}, in the new series.`);
-  }
-
-  return { ok: problems.length === 0, verified, problems, notVerifiable: assessment.notVerifiable };
+  return { verified, problems };
 }

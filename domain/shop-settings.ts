@@ -32,6 +32,32 @@ export interface ShopSettings {
   zeroRateVatCode: '5' | '6';
   /** Minutes between two runs of the shop's scheduled reconciliation (its Temporal Schedule `reconcile-<shop>`). */
   reconciliationIntervalMinutes: number;
+  /** Who numbers the shop's invoices in Tripletex; absent (shops onboarded before the choice existed): Tripletex. */
+  invoiceNumbering?: InvoiceNumbering;
+}
+
+/**
+ * Who numbers the shop's invoices (domain/numbering.ts):
+ * - `tripletex`: Tripletex numbers every invoice from its own series; the number is written back to Mystore.
+ * - `shop`: each invoice carries the shop's own number for the order (shopInvoiceNumber); Tripletex's own
+ *   series (invoices made by hand, full credit notes) starts far above it, at `tripletexSeriesStart`.
+ */
+export type InvoiceNumbering =
+  | { mode: 'tripletex' }
+  | {
+    mode: 'shop';
+    /** The start of Tripletex's own invoice series that the merchant set and onboarding verified. */
+    tripletexSeriesStart: number;
+    /** The lowest number of the shop's own series. */
+    shopSeriesFrom: number;
+    /** Numbers the shop's series used a year when onboarding measured it (0: unknown). */
+    shopNumbersPerYear: number;
+  };
+
+export type InvoiceNumberingMode = InvoiceNumbering['mode'];
+
+export function invoiceNumberingOf(settings: Pick<ShopSettings, 'invoiceNumbering'>): InvoiceNumbering {
+  return settings.invoiceNumbering ?? { mode: 'tripletex' };
 }
 
 export const DEFAULT_SHOP_SETTINGS: Omit<ShopSettings, 'paymentMethods'> = {

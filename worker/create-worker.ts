@@ -14,7 +14,7 @@ import { connectTemporalClient } from '../common/temporal-client';
 import { createTemporalShopDirectory } from '../activities/shop-directory';
 import { currentActivitySignal } from '../activities/activity-cancellation';
 import { summarizeTransferStates } from '../activities/backfill-activities';
-import { registerOrUpdateShop, retryTransfer, retryTransfersInStatus, startOrSignalTransfer, updateShop } from '../common/transfers';
+import { registerOrUpdateShop, retryTransfer, retryTransfersInStatus, startOrSignalTransfer, transfersInFlight, updateShop } from '../common/transfers';
 import { deleteReconciliationSchedule, ensureReconciliationSchedule, readTransferStates } from '../common/reconciliation-schedule';
 import { shopWorkflowId } from '../common/ids';
 import type { Config } from '../common/config';
@@ -75,6 +75,7 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
     saveShop: (record) => registerOrUpdateShop(temporal, taskQueue, record),
     updateShop: (shopId, change) => updateShop(temporal, shopId, change),
     retryTransfers: (shopId, status) => retryTransfersInStatus(temporal, shopId, status),
+    transfersInFlight: (shopId) => transfersInFlight(temporal, shopId),
     readTransferStates: (shopId, orderIds) => readTransferStates(temporal, shopId, orderIds),
     retryTransfer: (shopId, orderId) => retryTransfer(temporal, shopId, orderId),
     setReconciliationWatermark: (shopId, change) => temporal.workflow.getHandle(shopWorkflowId(shopId)).executeUpdate('setReconciliationWatermark', { args: [change] }),

@@ -13,9 +13,10 @@ import {
 } from '@temporalio/workflow';
 import { TripletexFailureType } from '../common/failure-types';
 import { assessMystoreReadiness, type MystoreReadiness } from '../domain/mystore-readiness';
-import { assessNumbering, verifyNumberingAfterConfirmation, type NumberingAssessment, type NumberingVerification } from '../domain/numbering';
+import type { NumberingVerification } from '../domain/numbering';
+import { assessNumberingInMode, shopNumberingSettings, verifyNumberingInMode, type ModeNumberingAssessment } from '../domain/shop-numbering';
 import { paymentMethodsFromMapping, suggestPaymentMapping, type PaymentMappingSuggestion } from '../domain/payment-mapping';
-import { DEFAULT_SHOP_SETTINGS } from '../domain/shop-settings';
+import { DEFAULT_SHOP_SETTINGS, type InvoiceNumbering, type InvoiceNumberingMode } from '../domain/shop-settings';
 import { assessTripletexReadiness, type TripletexReadiness } from '../domain/tripletex-readiness';
 import type { createActivities } from '../activities';
 
@@ -33,6 +34,8 @@ export interface OnboardShopInput {
   acceptSuggestedMapping?: boolean;
   /** The merchant has set the number series already (CLI --confirm-numbering). */
   numberingConfirmed?: boolean;
+  /** Who numbers the invoices (CLI --numbering): Tripletex (default) or the shop's own numbers. */
+  numberingMode?: InvoiceNumberingMode;
 }
 
 export type TripletexKeyOutcome =
@@ -62,7 +65,7 @@ export interface OnboardingState {
   tripletexKey?: TripletexKeyOutcome;
   mystoreKey?: MystoreReadiness | { status: 'key-rejected'; message: string; fix: string };
   paymentMapping?: PaymentMappingSuggestion;
-  numbering?: { assessment: NumberingAssessment; confirmed: boolean; reminders: number; verification?: NumberingVerification };
+  numbering?: { assessment: ModeNumberingAssessment; confirmed: boolean; reminders: number; verification?: NumberingVerification };
   /** The one thing to do next, for the operator (absent when live). */
   nextAction?: string;
 }
@@ -76,6 +79,8 @@ export const confirmPaymentMappingSignal = defineSignal<[Record<string, number>]
 export const acceptSuggestedMappingSignal = defineSignal('acceptSuggestedMapping');
 /** The merchant set the number series in Tripletex as shown. */
 export const confirmNumberingSignal = defineSignal('confirmNumbering');
+/** The operator chooses who numbers the invoices (before go-live): the numbering step starts over in that mode. */
+export const chooseNumberingModeSignal = defineSignal<[InvoiceNumberingMode]>('chooseNumberingMode');
 /** New keys for a step that rejected the old ones. */
 export const provideCredentialsUpdate = defineUpdate<void, [{ tripletexEmployeeToken?: string; mystoreToken?: string }]>('provideCredentials');
 
@@ -108,6 +113,7 @@ async function completeOnboarding(input: OnboardShopInput & { mystoreShop: strin
   const confirmedMapping: Record<string, number> = { ...(input.paymentMapping ?? {}) };
   let acceptSuggested = input.acceptSuggestedMapping ?? false;
   let numberingConfirmed = input.numberingConfirmed ?? false;
+  let numberingMode: InvoiceNumberingMode = input.numberingMode ?? 'tripletex';
   let retryRequested = false;
   let credentialsProvided = false;
 
@@ -124,6 +130,15 @@ async function completeOnboarding(input: OnboardShopInput & { mystoreShop: strin
   });
   setHandler(confirmNumberingSignal, () => {
     numberingConfirmed = true;
+  });
+  let numberingModeChanged = false;
+  setHandler(chooseNumberingModeSignal, (mode) => {
+    if (mode === numberingMode) return;
+    numberingMode = mode;
+    // What the merchant confirmed was for the other mode's instructions.
+    numberingConfirmed = false;
+    numberingModeChanged = true;
+    retryRequested = true;
   });
   setHandler(provideCredentialsUpdate, (provided) => {
     if (provided.tripletexEmployeeToken) credentials.tripletexEmployeeToken = provided.tripletexEmployeeToken;
@@ -237,35 +252,42 @@ async function completeOnboarding(input: OnboardShopInput & { mystoreShop: strin
   }
 
   // ── 4. Numbering ─────────────────────────────────────────────────────────────────────────────
-  for (;;) {
+  let numbering: InvoiceNumbering = { mode: 'tripletex' };
+  numberingStep: for (;;) {
     begin('numbering');
+    numberingModeChanged = false;
+    const mode = numberingMode;
     const before = await quickActivities.gatherNumberingFacts({ mystoreShop: input.mystoreShop, mystoreToken: credentials.mystoreToken, tripletexEmployeeToken: credentials.tripletexEmployeeToken, language: mystore.language });
-    const assessment = assessNumbering(before);
+    const assessment = assessNumberingInMode(before, mode);
     state.numbering = { assessment, confirmed: numberingConfirmed, reminders: 0 };
     if (!numberingConfirmed) {
       Object.assign(step('numbering'), {
         status: 'waiting', waitingOn: 'merchant',
-        message: assessment.instructions.join(' '),
+        message: [...(assessment.shopNumbering?.problems ?? []), ...assessment.instructions].join(' '),
         nextAction: `The merchant sets this in Tripletex: ${assessment.instructions.join(' ')} Then confirm: npm run cli -- onboard --shop ${input.shopId} --confirm-numbering`,
       });
       publish();
       // Remind every day until the merchant confirms; the wait survives restarts.
-      while (!(await condition(() => numberingConfirmed, NUMBERING_REMINDER))) {
+      while (!(await condition(() => numberingConfirmed || numberingModeChanged, NUMBERING_REMINDER))) {
         state.numbering.reminders += 1;
         step('numbering').message = `Reminder ${state.numbering.reminders}: ${assessment.instructions.join(' ')}`;
         publish();
       }
+      if (numberingModeChanged) continue numberingStep;
       state.numbering.confirmed = true;
     }
     const after = await quickActivities.gatherNumberingFacts({ mystoreShop: input.mystoreShop, mystoreToken: credentials.mystoreToken, tripletexEmployeeToken: credentials.tripletexEmployeeToken, language: mystore.language });
-    const verification = verifyNumberingAfterConfirmation(before, after);
+    const verification = verifyNumberingInMode(before, after, mode);
     state.numbering.verification = verification;
     if (verification.ok) {
-      done('numbering', [...verification.verified, ...verification.notVerifiable.map((item) => `Not verifiable through the API: ${item}`)].join(' '));
+      numbering = mode === 'shop' && assessment.shopNumbering ? shopNumberingSettings(assessment.shopNumbering) : { mode: 'tripletex' };
+      const modeWords = mode === 'shop' ? `Invoices carry the shop's own numbers; Tripletex's own series starts at ${assessment.invoiceNumbers.suggestedStart}.` : 'Tripletex numbers the invoices.';
+      done('numbering', [modeWords, ...verification.verified, ...verification.notVerifiable.map((item) => `Not verifiable through the API: ${item}`)].join(' '));
       break;
     }
     numberingConfirmed = false;
-    await waitFor('numbering', 'merchant', verification.problems.join(' '), resumeHint('Correct the number series in Tripletex as shown'));
+    const otherMode = mode === 'shop' ? ` Or let Tripletex number the invoices: npm run cli -- onboard --shop ${input.shopId} --numbering tripletex` : '';
+    await waitFor('numbering', 'merchant', verification.problems.join(' '), `${resumeHint('Correct the number series in Tripletex as shown')}.${otherMode}`);
   }
 
   // ── 5. Go live ───────────────────────────────────────────────────────────────────────────────
@@ -276,7 +298,7 @@ async function completeOnboarding(input: OnboardShopInput & { mystoreShop: strin
       await quickActivities.saveShop({
         shopId: input.shopId,
         mystoreShop: input.mystoreShop,
-        settings: { ...DEFAULT_SHOP_SETTINGS, language: mystore.language, paymentMethods: paymentMethodsFromMapping(mapping) },
+        settings: { ...DEFAULT_SHOP_SETTINGS, language: mystore.language, paymentMethods: paymentMethodsFromMapping(mapping), invoiceNumbering: numbering },
         credentials,
         webhookSecrets: webhooks.secrets,
         tripletexCompanyId: tripletex.company.id,

@@ -15,7 +15,8 @@
  * pass from the day the shop went live. The run continues as new when its history grows,
  * carrying the report and the slices still to read.
  */
-import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, continueAsNew, defineQuery, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { emptyTripletexNumberedSeen, mergeTripletexNumberedSeen, shopInvoiceNumber, type SeriesGapReport, type TripletexNumberedSeen } from '../domain/shop-numbering';
 import { ShopIdKey } from '../common/search-attributes';
 import type { createActivities } from '../activities';
 import type { TransferStatus } from './transfer-workflow';
@@ -47,6 +48,10 @@ export interface ReconciliationCarry {
   /** Whether this run moves the shop's watermark when it ends. */
   movesWatermark: boolean;
   fullPass: boolean;
+  /** Shop numbering: the highest shop number (order id) among the completed orders read. */
+  shopHighestSeen?: number | null;
+  /** Shop numbering: the numbers Tripletex gave invoices itself, among the invoices read. */
+  tripletexNumbered?: TripletexNumberedSeen;
 }
 
 /** An invoice a transfer says it made, as reconciliation checks it in Tripletex. */
@@ -118,6 +123,8 @@ export interface ReconciliationReport {
   duplicates: DuplicateInvoices[];
   amountMismatches: AmountMismatch[];
   warnings: string[];
+  /** Shop numbering: the gap between the shop's invoice numbers and Tripletex's own series (absent in Tripletex numbering). */
+  invoiceNumbers?: SeriesGapReport;
   /** Calls spent: Mystore pages read (split slices included), Tripletex invoice searches. */
   calls: { mystorePages: number; tripletexSearches: number };
   /** Whether the run is over (false while the `report` query shows it live). */
@@ -188,8 +195,22 @@ export async function reconcileShop(input: ReconcileShopInput): Promise<Reconcil
     report.amountMismatches.push(...checked.amountMismatches);
     report.warnings.push(...checked.warnings);
     report.calls.tripletexSearches += checked.searches;
+    if (checked.tripletexNumbered) state.tripletexNumbered = mergeTripletexNumberedSeen(state.tripletexNumbered ?? emptyTripletexNumberedSeen(), checked.tripletexNumbered);
     state.pendingInvoices = [];
   };
+
+  async function checkInvoiceNumberSeries() {
+    try {
+      const checked = await activities.checkInvoiceNumberSeries({ shopId, shopHighestSeen: state.shopHighestSeen ?? null, seen: state.tripletexNumbered ?? emptyTripletexNumberedSeen() });
+      report.calls.tripletexSearches += checked.searches;
+      if (!checked.report) return;
+      report.invoiceNumbers = checked.report;
+      if (checked.report.status !== 'ok') report.warnings.push(`Invoice numbers: ${checked.report.message}`);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      report.warnings.push(`The gap between the shop's invoice numbers and Tripletex's own could not be checked: ${error.cause instanceof ApplicationFailure ? error.cause.message : error.message}`);
+    }
+  }
 
   while (state.slices.length > 0) {
     if (workflowInfo().continueAsNewSuggested) {
@@ -210,6 +231,10 @@ export async function reconcileShop(input: ReconcileShopInput): Promise<Reconcil
     const cancelled = new Set(page.orders.filter((order) => order.statusId !== null && cancelledStatuses.has(order.statusId)).map((order) => order.orderId));
     report.completed += completed.length;
     const completedIds = new Set(completed.map((order) => order.orderId));
+    for (const order of completed) {
+      const number = shopInvoiceNumber(order.orderId);
+      if (number !== null && number > (state.shopHighestSeen ?? 0)) state.shopHighestSeen = number;
+    }
     const toRead = page.orders.filter((order) => completedIds.has(order.orderId) || cancelled.has(order.orderId)).map((order) => order.orderId);
     if (toRead.length === 0) continue;
 
@@ -260,6 +285,8 @@ export async function reconcileShop(input: ReconcileShopInput): Promise<Reconcil
     if (state.pendingInvoices.length >= INVOICE_BATCH) await checkInvoices();
   }
   await checkInvoices();
+  // Runs recorded before the numbering check replay without it.
+  if (patched('invoice-number-series-check')) await checkInvoiceNumberSeries();
 
   if (state.movesWatermark) {
     await activities.saveReconciliationWatermark({ shopId, upTo: report.window.to, fullPass: state.fullPass });

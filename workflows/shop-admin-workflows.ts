@@ -4,6 +4,8 @@
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import { assessMystoreReadiness } from '../domain/mystore-readiness';
+import { assessShopNumbering, checkShopModeSeriesStart, type ShopNumberingAssessment } from '../domain/shop-numbering';
+import { invoiceNumberingOf, type InvoiceNumbering, type InvoiceNumberingMode } from '../domain/shop-settings';
 import { assessTripletexReadiness } from '../domain/tripletex-readiness';
 import type { createActivities } from '../activities';
 
@@ -75,6 +77,75 @@ export interface OffboardOutcome {
   scheduleDeleted: boolean;
   /** What could not be undone automatically, in plain words. */
   notes: string[];
+}
+
+export interface ChangeNumberingInput {
+  shopId: string;
+  mode: InvoiceNumberingMode;
+  /** Shop numbering: where the merchant has started Tripletex's own invoice series. Without it, only the instructions come back. */
+  tripletexSeriesStart?: number;
+}
+
+export interface ChangeNumberingOutcome {
+  changed: boolean;
+  /** The shop's numbering now (changed or not). */
+  numbering: InvoiceNumbering;
+  /** Why nothing changed, with what to do; empty when changed or already so. */
+  problems: string[];
+  /** Transfers in the middle of invoicing that stopped the switch. */
+  inFlight: string[];
+  /** Shop numbering: the shop's series and the series start to set in Tripletex. */
+  assessment?: ShopNumberingAssessment;
+  message: string;
+}
+
+/**
+ * Workflow id: `numbering-<shop>-<request id>`. Switches a live shop between Tripletex numbering
+ * and the shop's own numbers. Refused while any of its transfers is in the middle of invoicing,
+ * so no order's invoices are numbered half one way and half the other; to shop numbering only
+ * once the merchant has moved Tripletex's own series clear of the shop's, as onboarding asks.
+ */
+export async function changeNumberingMode(input: ChangeNumberingInput): Promise<ChangeNumberingOutcome> {
+  const shop = await activities.readShopRecord({ shopId: input.shopId });
+  const current = invoiceNumberingOf(shop.settings);
+  if (current.mode === input.mode && input.tripletexSeriesStart === undefined) {
+    return { changed: false, numbering: current, problems: [], inFlight: [], message: `The shop already uses ${input.mode} numbering.` };
+  }
+  const inFlight = await activities.shopTransfersInFlight({ shopId: input.shopId });
+  if (inFlight.length > 0) {
+    return {
+      changed: false, numbering: current, inFlight,
+      problems: [`${inFlight.length} transfer(s) are in the middle of invoicing (orders ${inFlight.slice(0, 20).join(', ')}${inFlight.length > 20 ? ', …' : ''}). Switching now could number one order's invoices half one way, half the other. Let them finish (retry or fix the ones that need attention: npm run cli -- retry --shop ${input.shopId} --all-needing-attention), then switch.`],
+      message: 'Numbering not changed: transfers in flight.',
+    };
+  }
+  let numbering: InvoiceNumbering;
+  let assessment: ShopNumberingAssessment | undefined;
+  if (input.mode === 'tripletex') {
+    numbering = { mode: 'tripletex' };
+  } else {
+    const facts = await activities.gatherNumberingFacts({
+      mystoreShop: shop.mystoreShop, mystoreToken: shop.credentials.mystoreToken, tripletexEmployeeToken: shop.credentials.tripletexEmployeeToken, language: shop.settings.language,
+    });
+    if (input.tripletexSeriesStart === undefined) {
+      assessment = assessShopNumbering(facts);
+      return {
+        changed: false, numbering: current, inFlight: [], problems: assessment.problems, assessment,
+        message: `${assessment.problems.join(' ')} ${assessment.instructions.join(' ')} Then switch: npm run cli -- numbering --shop ${input.shopId} --mode shop --tripletex-series-start ${assessment.suggestedStart}`.trim(),
+      };
+    }
+    const check = checkShopModeSeriesStart(facts, input.tripletexSeriesStart);
+    assessment = check.assessment;
+    if (!check.ok) return { changed: false, numbering: current, inFlight: [], problems: check.problems, assessment, message: 'Numbering not changed.' };
+    numbering = check.numbering;
+  }
+  await activities.updateShopSettings({ shopId: input.shopId, settings: { invoiceNumbering: numbering } });
+  return {
+    changed: true, numbering, problems: [], inFlight: [], ...(assessment ? { assessment } : {}),
+    message: numbering.mode === 'shop'
+      ? `From now on the shop's invoices carry the shop's own numbers; Tripletex's own series starts at ${numbering.tripletexSeriesStart}.`
+      : 'From now on Tripletex numbers the shop\'s invoices; each number is written back to the Mystore order.',
+  };
 }
 
 /** Workflow id: `offboard-<shop>`. History stays: transfers and the shop's workflow are kept, closed. */

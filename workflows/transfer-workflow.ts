@@ -11,7 +11,7 @@ import {
   ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { MystoreFailureType, TripletexFailureType } from '../common/failure-types';
+import { MystoreFailureType, TransferFailureType, TripletexFailureType } from '../common/failure-types';
 import { InvoiceNumberKey, MystoreOrderIdKey, ShopIdKey, TransferStatusKey } from '../common/search-attributes';
 import { buildInvoiceDraft } from '../domain/invoice-draft';
 import type { createActivities } from '../activities';
@@ -81,6 +81,11 @@ export const orderUpdatedSignal = defineSignal('orderUpdated');
 export const retrySignal = defineSignal('retry');
 /** A credit order (refund or return) for this order exists in Mystore. */
 export const refundSignal = defineSignal<[string]>('refund');
+/**
+ * Shop numbering: let Tripletex number this order's invoices from its own series (the shop's
+ * number is taken, or is not a number), then try again.
+ */
+export const useTripletexNumberSignal = defineSignal('useTripletexNumber');
 
 const RETRY_FOREVER = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
 const activities = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '2 minutes', retry: RETRY_FOREVER });
@@ -114,6 +119,13 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     orderUpdated = true;
   });
   setHandler(retrySignal, () => {
+    retryRequested = true;
+  });
+  /** Set by useTripletexNumber: this transfer's invoices are numbered by Tripletex whatever the shop's mode. */
+  let tripletexNumbers = false;
+  setHandler(useTripletexNumberSignal, () => {
+    if (!tripletexNumbers) state.steps.push('Asked to let Tripletex number this order\'s invoices.');
+    tripletexNumbers = true;
     retryRequested = true;
   });
   setHandler(refundSignal, (creditOrderId) => {
@@ -153,7 +165,10 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
         }
         const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
         if (!failure) throw error;
-        if (CREDENTIAL_FAILURES.has(failure.type ?? '')) {
+        if (failure.type === TransferFailureType.InvoiceNumberTaken) {
+          // Retrying cannot free the number: the message says what the operator can do.
+          await park({ kind: failure.type, message: failure.message });
+        } else if (CREDENTIAL_FAILURES.has(failure.type ?? '')) {
           await waitForNewCredentials({ kind: failure.type!, message: `${failure.message} The transfer waits for new credentials (update them with onboarding) and resumes by itself.` });
         } else {
           await park({ kind: failure.type ?? 'Unknown', message: `${failure.message} Fix it, then retry the transfer (npm run cli -- retry --shop ${input.shopId} --order ${input.orderId}, or the retry signal in the Temporal UI).` });
@@ -187,7 +202,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     // An invoice written back to the order was made by an earlier run: find it on its own date.
     if (order.invoiceNumber !== null) earlierRunMayHaveCreated = true;
     const invoiceDate = state.tripletex.invoiceDate ?? order.invoiceDate ?? today;
-    const drafted = buildInvoiceDraft(order, settings, { invoiceDate });
+    const drafted = buildInvoiceDraft(order, settings, { invoiceDate, tripletexNumbers });
     if (!drafted.ok) throw new Parked({ kind: drafted.rejection.reason, message: drafted.rejection.message });
     const { draft } = drafted;
 
@@ -261,7 +276,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     if (state.credits.some((record) => record.creditOrderId === creditOrderId)) return;
     const { order: creditOrder, settings, today } = await load(creditOrderId);
     const creditDate = (state.creditDates[creditOrderId] ??= today);
-    const drafted = buildInvoiceDraft(creditOrder, settings, { invoiceDate: creditDate });
+    const drafted = buildInvoiceDraft(creditOrder, settings, { invoiceDate: creditDate, tripletexNumbers });
     if (!drafted.ok) throw new Parked({ kind: drafted.rejection.reason, message: `Credit order ${creditOrderId}: ${drafted.rejection.message}` });
     const alreadyCredited = state.credits.reduce((sum, record) => sum + record.amount, 0);
     if (-drafted.draft.amountIncludingVat === state.tripletex.orderAmount && alreadyCredited === 0) {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { TripletexTransport } from './tripletex-client';
 import { TripletexBadRequestError, TripletexValidationError } from './tripletex-errors';
 import { addDays } from '../../domain/calendar';
+import { INVOICE_FIELDS, invoiceSchema, type TripletexInvoice } from './tripletex-schemas';
 
 const customerNumberSchema = z.object({ customerNumber: z.number().int().nullish() });
 const invoiceNumberSchema = z.object({ invoiceNumber: z.number().int().nullish() });
@@ -63,4 +64,13 @@ export async function highestInvoiceNumber(t: TripletexTransport): Promise<numbe
   }
   const highest = numbers.reduce((max, n) => Math.max(max, n), 0);
   return highest > 0 ? highest : null;
+}
+
+/**
+ * The invoices (credit notes included) that hold this number, whatever their date:
+ * `GET /invoice?invoiceNumber=…` over the widest date window. Normally none or one; how a shop-mode
+ * transfer tells a number taken by someone else from its own invoice.
+ */
+export function findInvoicesByNumber(t: TripletexTransport, invoiceNumber: number): Promise<TripletexInvoice[]> {
+  return t.listAll('/invoice', invoiceSchema, { ...wideInvoiceWindow(t), invoiceNumber, fields: INVOICE_FIELDS });
 }

@@ -10,7 +10,7 @@ import {
   createCreditNote, createInvoice, registerPayment, searchInvoices,
   type CreateCreditNoteInput, type CreateInvoiceOptions, type RegisterPaymentInput, type SearchInvoicesFilter, type TripletexInvoiceDraft,
 } from './invoice-operations';
-import { customerNumbers, highestInvoiceNumber, type TripletexCustomerNumbers } from './numbering-operations';
+import { customerNumbers, findInvoicesByNumber, highestInvoiceNumber, type TripletexCustomerNumbers } from './numbering-operations';
 import { findCurrencyId, listBankAccounts, listOutgoingVatTypes, listPaymentTypes } from './ledger-operations';
 import { searchOrders, type SearchOrdersFilter } from './order-operations';
 import { probeAccess, whoAmI, type AccessArea } from './session-operations';
@@ -39,6 +39,8 @@ export interface TripletexOperations {
   customerNumbers(below: number): Promise<TripletexCustomerNumbers>;
   /** The highest invoice number in use, null when there is none (onboarding's numbering step). */
   highestInvoiceNumber(): Promise<number | null>;
+  /** Every invoice (or credit note) holding this number, whatever its date: none or one (shop numbering). */
+  findInvoicesByNumber(invoiceNumber: number): Promise<TripletexInvoice[]>;
 }
 
 export function createTripletexOperations(t: TripletexTransport): TripletexOperations {
@@ -59,5 +61,6 @@ export function createTripletexOperations(t: TripletexTransport): TripletexOpera
     searchOrders: (filter) => searchOrders(t, filter),
     customerNumbers: (below) => customerNumbers(t, below),
     highestInvoiceNumber: () => highestInvoiceNumber(t),
+    findInvoicesByNumber: (invoiceNumber) => findInvoicesByNumber(t, invoiceNumber),
   };
 }

@@ -24,6 +24,7 @@ export const onboardOptionsSchema = z.object({
   mapPayment: z.record(z.string(), z.number().int().positive()).default({}),
   acceptSuggestedMapping: z.boolean().default(false),
   confirmNumbering: z.boolean().default(false),
+  numbering: z.enum(['tripletex', 'shop'], { message: "--numbering is tripletex (Tripletex numbers the invoices) or shop (the shop's own numbers)" }).optional(),
   retry: z.boolean().default(false),
   json: z.boolean(),
 });
@@ -70,6 +71,8 @@ export async function runOnboard(config: Config, rawOptions: OnboardOptions, set
       }
       if (Object.keys(options.mapPayment).length > 0) await handle.signal('confirmPaymentMapping', options.mapPayment);
       if (options.acceptSuggestedMapping) await handle.signal('acceptSuggestedMapping');
+      // The mode first: a confirmation given with it is for that mode's instructions.
+      if (options.numbering) await handle.signal('chooseNumberingMode', options.numbering);
       if (options.confirmNumbering) await handle.signal('confirmNumbering');
       if (options.retry) await handle.signal('retry');
     } else {
@@ -89,6 +92,7 @@ export async function runOnboard(config: Config, rawOptions: OnboardOptions, set
           paymentMapping: options.mapPayment,
           acceptSuggestedMapping: options.acceptSuggestedMapping,
           numberingConfirmed: options.confirmNumbering,
+          ...(options.numbering ? { numberingMode: options.numbering } : {}),
         }],
         typedSearchAttributes: new TypedSearchAttributes([{ key: ShopIdKey, value: options.shop }]),
         workflowIdConflictPolicy: 'FAIL',

@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- rotate-credentials|offboard --shop S`: changes to a live shop, each run as a
+ * `npm run cli -- rotate-credentials|numbering|offboard --shop S`: changes to a live shop, each run as a
  * workflow so it completes (or says why not) even if the CLI is stopped half-way.
  */
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Config } from '../../common/config';
 import { shopIdSchema } from '../../common/ids';
 import { connectTemporalClient } from '../../common/temporal-client';
-import type { OffboardOutcome, RotateCredentialsOutcome } from '../../workflows';
+import type { ChangeNumberingOutcome, OffboardOutcome, RotateCredentialsOutcome } from '../../workflows';
 import { CliError, EXIT_CODES } from '../cli-error';
 
 export const rotateOptionsSchema = z
@@ -34,6 +34,34 @@ export function formatRotation(shopId: string, outcome: RotateCredentialsOutcome
   if (!outcome.replaced) return [`The new credentials for shop ${shopId} were NOT taken; the old ones stay:`, ...outcome.problems.map((problem) => `  - ${problem}`)].join('\n');
   const released = outcome.releasedOrders.length ? ` Transfers that waited for them resume now: orders ${outcome.releasedOrders.join(', ')}.` : '';
   return `The new credentials for shop ${shopId} are in use (version ${outcome.credentialsVersion}).${released}`;
+}
+
+export const numberingOptionsSchema = z.object({
+  shop: shopIdSchema,
+  mode: z.enum(['tripletex', 'shop'], { message: '--mode is tripletex (Tripletex numbers the invoices) or shop (the shop\'s own numbers)' }),
+  tripletexSeriesStart: z.coerce.number().int('--tripletex-series-start is a whole number').positive().max(2_147_483_647).optional(),
+  json: z.boolean(),
+}).refine((options) => options.mode === 'shop' || options.tripletexSeriesStart === undefined, {
+  message: 'only with --mode shop', path: ['tripletex-series-start'],
+});
+
+export async function runChangeNumbering(config: Config, options: z.infer<typeof numberingOptionsSchema>): Promise<ChangeNumberingOutcome> {
+  const client = await connectTemporalClient(config);
+  try {
+    return await client.workflow.execute('changeNumberingMode', {
+      workflowId: `numbering-${options.shop}-${randomUUID()}`,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      args: [{ shopId: options.shop, mode: options.mode, ...(options.tripletexSeriesStart !== undefined ? { tripletexSeriesStart: options.tripletexSeriesStart } : {}) }],
+    });
+  } finally {
+    await client.connection.close();
+  }
+}
+
+export function formatNumberingChange(shopId: string, outcome: ChangeNumberingOutcome): string {
+  if (outcome.changed) return `Shop ${shopId}: ${outcome.message}`;
+  if (outcome.problems.length === 0) return `Shop ${shopId}: ${outcome.message}`;
+  return [`Shop ${shopId}: numbering NOT changed (still ${outcome.numbering.mode}).`, ...outcome.problems.map((problem) => `  - ${problem}`), ...(outcome.assessment && !outcome.inFlight.length ? [`  ${outcome.message}`] : [])].join('\n');
 }
 
 export async function runOffboard(config: Config, shopId: string): Promise<OffboardOutcome> {

@@ -16,8 +16,9 @@ export const orderIdSchema = z.string().regex(/^[A-Za-z0-9-]{1,40}$/, 'an order 
 
 export const transferOptionsSchema = z.object({ shop: shopIdSchema, order: orderIdSchema, json: z.boolean() });
 export const retryOptionsSchema = z
-  .object({ shop: shopIdSchema, order: orderIdSchema.optional(), allNeedingAttention: z.boolean(), json: z.boolean() })
-  .refine((options) => (options.order !== undefined) !== options.allNeedingAttention, { message: 'give either --order O or --all-needing-attention', path: ['order'] });
+  .object({ shop: shopIdSchema, order: orderIdSchema.optional(), allNeedingAttention: z.boolean(), tripletexNumber: z.boolean().default(false), json: z.boolean() })
+  .refine((options) => (options.order !== undefined) !== options.allNeedingAttention, { message: 'give either --order O or --all-needing-attention', path: ['order'] })
+  .refine((options) => !options.tripletexNumber || options.order !== undefined, { message: '--tripletex-number applies to one order: give --order O', path: ['tripletexNumber'] });
 
 type TransferOptions = z.infer<typeof transferOptionsSchema>;
 type RetryOptions = z.infer<typeof retryOptionsSchema>;
@@ -55,7 +56,7 @@ export async function runStatus(config: Config, options: TransferOptions): Promi
 export async function runRetry(config: Config, options: RetryOptions): Promise<string[]> {
   return withClient(config, async (client) => {
     if (options.order !== undefined) {
-      await retryTransfer(client, options.shop, options.order);
+      await retryTransfer(client, options.shop, options.order, { tripletexNumber: options.tripletexNumber });
       return [options.order];
     }
     return retryTransfersNeedingAttention(client, options.shop);

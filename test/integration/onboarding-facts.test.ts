@@ -177,7 +177,11 @@ describe('gatherNumberingFacts against both sandboxes', () => {
     const facts = await activities.gatherNumberingFacts(input);
     assert.equal(mystoreSandbox.requestCount() - requestsBefore, 2, 'the first page names the last; the last is read');
     assert.deepEqual(facts.tripletex, { customerCount: 4, highestCustomerNumber: 100003, customerNumbersBelowStart: [1005, 10001, 10002], highestInvoiceNumber: 1 });
-    assert.deepEqual(facts.mystore, { highestOrderId: Math.max(...orderIds.map(Number)), highestCustomerId: Math.max(...newestCustomers), ordersRead: 50 });
+    const { span, ...mystoreFacts } = facts.mystore;
+    assert.deepEqual(mystoreFacts, { highestOrderId: Math.max(...orderIds.map(Number)), highestCustomerId: Math.max(...newestCustomers), ordersRead: 50 });
+    assert.equal(span?.highest.orderId, Math.max(...orderIds.map(Number)), 'the series\' span: its newest order…');
+    assert.equal(span?.lowest.orderId, Math.max(...orderIds.map(Number)) - 49, '…and the oldest order read');
+    assert.ok(Date.parse(span!.lowest.createdAt) < Date.parse(span!.highest.createdAt), 'with when each was created');
 
     const assessment = assessNumbering(facts);
     assert.deepEqual(assessment.customerNumbers.collisions, [1005, 10001, 10002]);
@@ -210,7 +214,7 @@ describe('gatherNumberingFacts against both sandboxes', () => {
     const mystoreShop = shop();
     const facts = await activities.gatherNumberingFacts({ mystoreShop, mystoreToken: mystoreSandbox.admin.createToken(mystoreShop), tripletexEmployeeToken: employeeToken, language: 'no' });
     assert.deepEqual(facts.tripletex, { customerCount: 0, highestCustomerNumber: null, customerNumbersBelowStart: [], highestInvoiceNumber: null });
-    assert.deepEqual(facts.mystore, { highestOrderId: null, highestCustomerId: null, ordersRead: 0 });
+    assert.deepEqual(facts.mystore, { highestOrderId: null, highestCustomerId: null, ordersRead: 0, span: null });
     assert.equal(assessNumbering(facts).invoiceNumbers.suggestedStart, 50000);
   });
 });

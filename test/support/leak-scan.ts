@@ -128,5 +128,7 @@ export function payloadEncodings(value: unknown, at = ''): Array<{ path: string;
 export function unencryptedPayloads(value: unknown, where: string): Finding[] {
   return payloadEncodings(value)
     .filter(({ path, encoding }) => encoding !== 'binary/encrypted' && !/(?:^|\.)searchAttributes\.indexedFields\.[^.]+$/.test(path))
+    // patched() markers: the SDK core writes them itself, bypassing the data converter; they hold the patch id only.
+    .filter(({ path }) => !/(?:^|\.)markerRecordedEventAttributes\.details\.patch-data\.payloads(?:\.|$)/.test(path))
     .map(({ path, encoding }) => ({ kind: 'unencrypted-payload' as const, where: `${where} ${path}`, match: encoding }));
 }

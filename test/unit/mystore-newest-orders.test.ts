@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { lastPageNumber } from '../../activities/mystore/mystore-api-assumptions';
 import { jsonApi, shopPath, startMystoreTestServer, testMystoreClient, type TestServer } from '../support/mystore-test-server';
 
-const order = (id: number, customer: number | null) => ({
-  id: String(id), type: 'orders', attributes: {},
+const order = (id: number, customer: number | null, createdAt?: string) => ({
+  id: String(id), type: 'orders', attributes: createdAt ? { created_at: createdAt } : {},
   relationships: { customer: { data: customer === null ? null : { type: 'customers', id: String(customer) } } },
 });
 
@@ -26,20 +26,23 @@ describe('newestOrders', () => {
   });
   after(() => server.close());
 
-  test('reads the first page, then the last page it names, asking only for the customer relationship', async () => {
+  test('reads the first page, then the last page it names, asking only for the customer relationship and the creation instant', async () => {
     server.requests.length = 0;
     server.handle((request) => {
       const page = request.query.get('page[number]');
       if (shopPath(request) !== '/orders') return jsonApi({ errors: [] }, 404);
       return page === '3'
-        ? jsonApi({ data: [order(6201, 1040), order(6202, null)], links: {}, meta: { page: { 'last-page': 3 } } })
+        ? jsonApi({ data: [order(6201, 1040, '2026-12-01T10:00:00+01:00'), order(6202, null, 'not a date')], links: {}, meta: { page: { 'last-page': 3 } } })
         : jsonApi({ data: [order(6000, 1001)], links: { next: '/orders?page[number]=2' }, meta: { page: { 'last-page': 3 } } });
     });
     const newest = await testMystoreClient(server).newestOrders();
-    assert.deepEqual(newest, { orders: [{ orderId: '6201', customerId: '1040' }, { orderId: '6202', customerId: null }], pagesRead: 2 });
+    assert.deepEqual(newest, {
+      orders: [{ orderId: '6201', customerId: '1040', createdAt: '2026-12-01T10:00:00+01:00' }, { orderId: '6202', customerId: null, createdAt: null }],
+      pagesRead: 2,
+    }, 'an unreadable date is left out, not refused');
     assert.equal(server.requests.length, 2);
     for (const request of server.requests) {
-      assert.equal(request.query.get('fields[orders]'), 'customer');
+      assert.equal(request.query.get('fields[orders]'), 'customer,created_at');
       assert.equal(request.query.get('page[size]'), '100');
     }
   });

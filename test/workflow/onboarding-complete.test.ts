@@ -152,6 +152,46 @@ describe('onboarding, complete', () => {
     });
   });
 
+  test('shop numbering: chosen while onboarding waits, it shows the shop\'s series, its growth and the start for Tripletex\'s series, and the live shop invoices with its own numbers', async () => {
+    const m = merchant();
+    const DAY = 24 * 60 * 60 * 1000;
+    // A shop that sold before: 40 orders over the last 60 days.
+    const history = mystore.sandbox.admin.generateOrders(m.shopId, { count: 40, status: 'completed', seed: 77, startAt: new Date(Date.now() - 60 * DAY), endAt: new Date(Date.now() - DAY) });
+    await withWorker(env, async ({ client, taskQueue }) => {
+      const handle = await start(client, taskQueue, input(m, { numberingConfirmed: false }));
+      const tripletexMode = await settled(handle, 'numbering');
+      assert.equal(tripletexMode.numbering?.assessment.mode, 'tripletex');
+
+      await handle.signal('chooseNumberingMode', 'shop');
+      let state = tripletexMode;
+      for (let i = 0; i < 100 && state.numbering?.assessment.mode !== 'shop'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        state = await handle.query<OnboardingState>('onboardingState');
+      }
+      const shop = state.numbering!.assessment.shopNumbering!;
+      assert.equal(shop.shopSeries.highestSeen, Math.max(...history.map(Number)));
+      assert.ok(shop.shopSeries.numbersPerYear > 100, `growth measured: ${shop.shopSeries.numbersPerYear} a year`);
+      assert.equal(shop.suggestedStart, 50_000);
+      const waiting = state.steps!.find((step) => step.id === 'numbering')!;
+      assert.equal(waiting.status, 'waiting');
+      assert.match(waiting.nextAction ?? '', /start the outgoing invoice series at 50000/);
+      assert.match(waiting.nextAction ?? '', /shop's own numbers/);
+
+      // The merchant moves Tripletex's series as shown, and confirms.
+      tripletex.sandbox.admin.updateCompanySettings(m.companyId, { nextInvoiceNumber: 50_000 });
+      await handle.signal('confirmNumbering');
+      const live = await settled(handle);
+      assert.match(live.steps!.find((step) => step.id === 'numbering')!.message ?? '', /Invoices carry the shop's own numbers; Tripletex's own series starts at 50000/);
+      const record = await client.workflow.getHandle(shopWorkflowId(m.shopId)).query<ShopRecord>('shopRecord');
+      assert.deepEqual(record.settings.invoiceNumbering, { mode: 'shop', tripletexSeriesStart: 50_000, shopSeriesFrom: 6000, shopNumbersPerYear: shop.shopSeries.numbersPerYear });
+
+      const [order] = mystore.sandbox.admin.generateOrders(m.shopId, { count: 1, status: 'completed', seed: 78 });
+      await startOrSignalTransfer(client, taskQueue, m.shopId, order!);
+      const invoiced = await waitForTransferStatus(client, m.shopId, order!, 'Invoiced');
+      assert.equal(invoiced.tripletex.invoiceNumber, Number(order));
+    });
+  });
+
   test('credential rotation is validated first, then releases the transfers that waited for it', async () => {
     const m = merchant();
     await withWorker(env, async ({ client, taskQueue }) => {
