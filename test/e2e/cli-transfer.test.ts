@@ -1,6 +1,7 @@
 /**
- * `npm run cli -- transfer|status|retry` as separate processes against a worker and both
- * sandboxes: a transfer that finishes, one that parks and is retried, and wrong arguments.
+ * `npm run cli -- transfer|status|retry|numbering` as separate processes against a worker and both
+ * sandboxes: a transfer that finishes, one that parks and is retried, shop numbering with a
+ * taken number, and wrong arguments.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,5 +61,48 @@ describe('npm run cli -- transfer, status, retry', () => {
     const badOrder = await runCli(['status', '--shop', 'some-shop', '--order', '60 00'], {});
     assert.equal(badOrder.code, 1);
     assert.match(badOrder.stderr, /--order: an order id is/);
+    const numberForAll = await runCli(['retry', '--shop', 'some-shop', '--all-needing-attention', '--tripletex-number'], {});
+    assert.equal(numberForAll.code, 1);
+    assert.match(numberForAll.stderr, /--tripletex-number applies to one order/);
+    const badMode = await runCli(['numbering', '--shop', 'some-shop', '--mode', 'mystore'], {});
+    assert.equal(badMode.code, 1);
+    assert.match(badMode.stderr, /--mode is tripletex .* or shop/);
+    const startWithoutShop = await runCli(['numbering', '--shop', 'some-shop', '--mode', 'tripletex', '--tripletex-series-start', '50000'], {});
+    assert.equal(startWithoutShop.code, 1);
+    assert.match(startWithoutShop.stderr, /tripletex-series-start: only with --mode shop/);
+  });
+
+  test('shop numbering from the command line: the switch, a taken number parked, and retry --tripletex-number', async () => {
+    const shop = createTestShop(tripletex.sandbox, mystore.sandbox);
+    tripletex.sandbox.admin.updateCompanySettings(shop.companyId, { nextInvoiceNumber: 50_000 });
+    const [first, second] = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 2, status: 'completed', seed: 22 });
+    await withWorker(env, async ({ client, taskQueue, config }) => {
+      await registerTestShop(client, taskQueue, shop);
+      const cliEnv = { ...env, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue };
+      const instructions = await runCli(['numbering', '--shop', shop.shopId, '--mode', 'shop'], cliEnv);
+      assert.equal(instructions.code, 2, instructions.stderr);
+      assert.match(instructions.stdout, /start the outgoing invoice series at 50000/);
+      const switched = await runCli(['numbering', '--shop', shop.shopId, '--mode', 'shop', '--tripletex-series-start', '50000'], cliEnv);
+      assert.equal(switched.code, 0, switched.stdout + switched.stderr);
+      assert.match(switched.stdout, /carry the shop's own numbers; Tripletex's own series starts at 50000/);
+
+      const invoiced = await runCli(['transfer', '--shop', shop.shopId, '--order', first!], cliEnv);
+      assert.equal(invoiced.code, 0, invoiced.stderr);
+      assert.match(invoiced.stdout, new RegExp(`Tripletex invoice ${first}\\b`));
+
+      // An invoice typed into Tripletex with the second order's number.
+      tripletex.sandbox.admin.updateCompanySettings(shop.companyId, { nextInvoiceNumber: Number(second) });
+      const customer = tripletex.sandbox.admin.listCustomers(shop.companyId)[0]!;
+      tripletex.sandbox.admin.createInvoiceManually(shop.companyId, { customerId: customer.id, invoiceDate: new Date().toISOString().slice(0, 10), lines: [{ unitPrice: 100 }] });
+      tripletex.sandbox.admin.updateCompanySettings(shop.companyId, { nextInvoiceNumber: 50_000 });
+      const parked = await runCli(['transfer', '--shop', shop.shopId, '--order', second!], cliEnv);
+      assert.equal(parked.code, 2, parked.stderr);
+      assert.match(parked.stdout, new RegExp(`Invoice number ${second}, this order's own number in the shop, is already taken`));
+
+      const retry = await runCli(['retry', '--shop', shop.shopId, '--order', second!, '--tripletex-number'], cliEnv);
+      assert.equal(retry.code, 0, retry.stderr);
+      const state = await waitForTransferStatus(client, shop.shopId, second!, 'Invoiced');
+      assert.equal(state.tripletex.invoiceNumber, 50_000);
+    });
   });
 });
