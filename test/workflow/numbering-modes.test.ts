@@ -19,6 +19,7 @@ import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { createTestShop, registerTestShop, waitForTransferStatus, type TestShop } from '../support/transfer-fixture';
 import { withWorker } from '../support/temporal';
+import { recordHistoryIfAsked } from '../support/record-history';
 
 const tripletex = await startTripletexSandboxForTest();
 const mystore = await startMystoreSandboxForTest();
@@ -55,8 +56,11 @@ async function invoice(client: Client, taskQueue: string, shop: TestShop, orderI
   return Promise.all(orderIds.map((orderId) => waitForTransferStatus(client, shop.shopId, orderId, 'Invoiced')));
 }
 
-function reconcile(client: Client, taskQueue: string, shopId: string): Promise<ReconciliationReport> {
-  return client.workflow.execute('reconcileShop', { workflowId: `reconcile-${shopId}-test-${randomUUID()}`, taskQueue, args: [{ shopId }] });
+async function reconcile(client: Client, taskQueue: string, shopId: string, record?: { config: Parameters<typeof recordHistoryIfAsked>[0]; name: string }): Promise<ReconciliationReport> {
+  const workflowId = `reconcile-${shopId}-test-${randomUUID()}`;
+  const report = await client.workflow.execute<(input: { shopId: string }) => Promise<ReconciliationReport>>('reconcileShop', { workflowId, taskQueue, args: [{ shopId }] });
+  if (record) recordHistoryIfAsked(record.config, workflowId, record.name);
+  return report;
 }
 
 function changeNumbering(client: Client, taskQueue: string, input: { shopId: string; mode: 'tripletex' | 'shop'; tripletexSeriesStart?: number }): Promise<ChangeNumberingOutcome> {
@@ -107,7 +111,7 @@ describe('invoice numbering modes', () => {
   test('shop mode: a number taken by an invoice typed in by hand parks the transfer with its reason, without looping; reconciliation reports it; Tripletex may number that one', async () => {
     const shop = shopInMode(SHOP_NUMBERS, 50_000);
     const [first, second] = completedOrders(shop, 2, 803);
-    await withWorker(env, async ({ client, taskQueue }) => {
+    await withWorker(env, async ({ client, taskQueue, config }) => {
       await registerTestShop(client, taskQueue, shop);
       await invoice(client, taskQueue, shop, [first!]);
       // Someone types an invoice into Tripletex whose number is the next order's own.
@@ -143,13 +147,14 @@ describe('invoice numbering modes', () => {
       assert.equal(invoiced.tripletex.invoiceNumber, 50_000, 'numbered from Tripletex\'s own series');
       const numbers = invoicesOf(shop).map((found) => found.invoiceNumber);
       assert.equal(new Set(numbers).size, numbers.length, 'no two invoices share a number');
+      recordHistoryIfAsked(config, transferWorkflowId(shop.shopId, second!), 'transfer-shop-number-taken-then-tripletex-numbered');
     });
   });
 
   test('reconciliation warns before Tripletex\'s own series, growing from below, reaches the shop\'s numbers', async () => {
     const shop = shopInMode(SHOP_NUMBERS, 50_000);
     const orders = completedOrders(shop, 2, 804);
-    await withWorker(env, async ({ client, taskQueue }) => {
+    await withWorker(env, async ({ client, taskQueue, config }) => {
       await registerTestShop(client, taskQueue, shop);
       await invoice(client, taskQueue, shop, orders);
       const quiet = await reconcile(client, taskQueue, shop.shopId);
@@ -159,7 +164,7 @@ describe('invoice numbering modes', () => {
       // Tripletex's counter was put back below the shop's series: its own invoices climb towards 6000.
       handMadeInvoice(shop, 5600);
       handMadeInvoice(shop, 5601);
-      const report = await reconcile(client, taskQueue, shop.shopId);
+      const report = await reconcile(client, taskQueue, shop.shopId, { config, name: 'reconciliation-shop-numbering-gap' });
       assert.equal(report.invoiceNumbers?.status, 'small', JSON.stringify(report.invoiceNumbers));
       assert.equal(report.invoiceNumbers?.approaching, 'tripletex');
       assert.equal(report.invoiceNumbers?.gap, 6000 - 5601 - 1);

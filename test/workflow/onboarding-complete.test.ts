@@ -15,6 +15,7 @@ import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { waitForTransferStatus } from '../support/transfer-fixture';
 import { testLogger, withWorker } from '../support/temporal';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { createTripletexClient } from '../../activities/tripletex/tripletex-client';
 
 const tripletex = await startTripletexSandboxForTest();
@@ -157,7 +158,7 @@ describe('onboarding, complete', () => {
     const DAY = 24 * 60 * 60 * 1000;
     // A shop that sold before: 40 orders over the last 60 days.
     const history = mystore.sandbox.admin.generateOrders(m.shopId, { count: 40, status: 'completed', seed: 77, startAt: new Date(Date.now() - 60 * DAY), endAt: new Date(Date.now() - DAY) });
-    await withWorker(env, async ({ client, taskQueue }) => {
+    await withWorker(env, async ({ client, taskQueue, config }) => {
       const handle = await start(client, taskQueue, input(m, { numberingConfirmed: false }));
       const tripletexMode = await settled(handle, 'numbering');
       assert.equal(tripletexMode.numbering?.assessment.mode, 'tripletex');
@@ -182,6 +183,7 @@ describe('onboarding, complete', () => {
       await handle.signal('confirmNumbering');
       const live = await settled(handle);
       assert.match(live.steps!.find((step) => step.id === 'numbering')!.message ?? '', /Invoices carry the shop's own numbers; Tripletex's own series starts at 50000/);
+      recordHistoryIfAsked(config, onboardingWorkflowId(m.shopId), 'onboarding-shop-numbering');
       const record = await client.workflow.getHandle(shopWorkflowId(m.shopId)).query<ShopRecord>('shopRecord');
       assert.deepEqual(record.settings.invoiceNumbering, { mode: 'shop', tripletexSeriesStart: 50_000, shopSeriesFrom: 6000, shopNumbersPerYear: shop.shopSeries.numbersPerYear });
 
