@@ -16,6 +16,7 @@ import type { TripletexClient } from './tripletex/tripletex-client';
 import { TripletexValidationError } from './tripletex/tripletex-errors';
 import type { TripletexCustomer, TripletexInvoice } from './tripletex/tripletex-schemas';
 import { customerChanges, type TripletexCustomerChanges } from './tripletex/customer-operations';
+import { TripletexCustomerCache, customerFingerprint, tripletexCustomerSource, type ShopCustomerBook } from './tripletex/customer-cache';
 
 export interface TransferredInvoice {
   invoiceId: number;
@@ -33,8 +34,12 @@ const VAT_CACHE_MS = 60 * 60 * 1000;
 
 export function createTripletexTransferActivities(deps: ActivityDeps) {
   const vatTypeIds = new Map<string, { byNumber: Map<string, number>; expiresAt: number }>();
+  /** A VAT code read in progress per shop. */
+  const vatTypeReads = new Map<string, Promise<Map<string, number>>>();
   /** Currency ids per shop and code: they never change, so one look-up per currency per process. */
   const currencyIds = new Map<string, number>();
+  /** Each shop's customers as this worker last saw them (tripletex/customer-cache.ts). */
+  const customerCache = new TripletexCustomerCache({ now: () => deps.now().getTime(), logger: deps.logger });
 
   async function clientFor(shopId: string): Promise<TripletexClient> {
     const shop = await deps.shops.get(shopId);
@@ -46,9 +51,15 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
     const fresh = cached && cached.expiresAt > deps.now().getTime() && codes.every((code) => cached.byNumber.has(code));
     if (fresh) return cached.byNumber;
     // Read again when a code is missing from the cache: the merchant may just have activated it.
-    const types = await tripletex.listOutgoingVatTypes(date);
-    const byNumber = new Map(types.map((type) => [type.number, type.id]));
-    vatTypeIds.set(shopId, { byNumber, expiresAt: deps.now().getTime() + VAT_CACHE_MS });
+    // Invoices that start together share one read.
+    let reading = vatTypeReads.get(shopId);
+    if (!reading) {
+      reading = tripletex.listOutgoingVatTypes(date).then((types) => new Map(types.map((type) => [type.number, type.id])));
+      vatTypeReads.set(shopId, reading);
+      void reading.then((read) => vatTypeIds.set(shopId, { byNumber: read, expiresAt: deps.now().getTime() + VAT_CACHE_MS }), () => undefined)
+        .finally(() => vatTypeReads.delete(shopId));
+    }
+    const byNumber = await reading;
     const missing = codes.filter((code) => !byNumber.has(code));
     if (missing.length > 0) {
       throw ApplicationFailure.create({
@@ -64,45 +75,49 @@ export function createTripletexTransferActivities(deps: ActivityDeps) {
   return {
     /**
      * Finds the order's customer by the draft's match (customer number, organisation number or
-     * e-mail) and creates it when there is none. A create whose outcome was unknown is found by
-     * the same search on the next try, so this never makes two customers.
+     * e-mail) and creates it when there is none. A transfer's first ask on a first try is
+     * answered by the worker's customer cache (tripletex/customer-cache.ts): a returning customer
+     * whose data has not changed costs no call, a new one only its create. A retry of this
+     * activity (an earlier try's create may have happened) and a transfer's second ask (a later
+     * step failed, perhaps because Tripletex no longer has the customer the cache gave) search
+     * Tripletex first, as always: a create whose outcome was unknown is found by that search, so
+     * this never makes two customers.
      */
     async ensureTripletexCustomer(input: { shopId: string; customer: CustomerDraft }): Promise<{ customerId: number; created: boolean }> {
       return withTripletexFailures(async () => {
         const tripletex = await clientFor(input.shopId);
         const { customer } = input;
-        const existing = await findCustomer(tripletex, customer);
-        if (existing !== undefined) {
+        const book = customerCache.book(input.shopId, tripletex.transport.key);
+        // One call at a time per customer in this worker: two orders of a new customer create it once.
+        return book.serialized(customer.match, async () => {
+          const wanted = wantedCustomer(customer);
+          if (mayAnswerFromCache(book)) {
+            const known = await book.find(customer.match, tripletexCustomerSource(tripletex.transport));
+            if (known.kind === 'absent') return createCustomerFor(tripletex, book, customer);
+            if (known.kind === 'present' && (!customer.updateExisting || known.fingerprint === customerFingerprint(wanted))) {
+              return { customerId: known.id, created: false };
+            }
+            // Changed data, or unsure: search and compare, as without the cache.
+          }
+          const existing = await findCustomer(tripletex, customer);
+          book.settle(customer.match, existing);
+          if (existing === undefined) return createCustomerFor(tripletex, book, customer);
           // "Do not overwrite customer data" off (Mystore's app default): the order's data wins,
           // but a customer that is already up to date costs no call.
-          const changes = customer.updateExisting ? customerChanges(existing, wantedCustomer(customer)) : null;
-          if (changes) await tripletex.updateCustomer(existing.id, changes);
-          return { customerId: existing.id, created: false };
-        }
-        try {
-          const created = await tripletex.createCustomer({
-            name: customer.name,
-            ...(customer.customerNumber !== null ? { customerNumber: customer.customerNumber } : {}),
-            ...(customer.organizationNumber ? { organizationNumber: customer.organizationNumber } : {}),
-            email: customer.email,
-            invoiceEmail: customer.email,
-            phoneNumberMobile: customer.phone,
-            isPrivateIndividual: customer.isPrivateIndividual,
-            language: customer.language,
-            // E-mail unless the merchant set the customer up for EHF in Tripletex themselves:
-            // EHF to a receiver not registered for it fails the invoice (brief §2.3).
-            invoiceSendMethod: 'EMAIL',
-            postalAddress: { addressLine1: customer.postalAddress.addressLine1, postalCode: customer.postalAddress.postalCode, city: customer.postalAddress.city },
-          });
-          return { customerId: created.id, created: true };
-        } catch (error) {
-          // A duplicate customer number means someone (or an earlier try) created it meanwhile.
-          if (error instanceof TripletexValidationError) {
-            const raced = await findCustomer(tripletex, input.customer);
-            if (raced !== undefined) return { customerId: raced.id, created: false };
+          const changes = customer.updateExisting ? customerChanges(existing, wanted) : null;
+          if (changes) {
+            try {
+              const updated = await tripletex.updateCustomer(existing.id, changes);
+              book.remember(updated, { fingerprint: customerFingerprint(wanted), match: customer.match });
+            } catch (error) {
+              book.forgetFingerprint(existing.id);
+              throw error;
+            }
+          } else if (customer.updateExisting) {
+            book.remember(existing, { fingerprint: customerFingerprint(wanted), match: customer.match });
           }
-          throw error;
-        }
+          return { customerId: existing.id, created: false };
+        });
       });
     },
 
@@ -215,6 +230,60 @@ function wantedCustomer(customer: CustomerDraft): TripletexCustomerChanges {
     isPrivateIndividual: customer.isPrivateIndividual,
     postalAddress: { addressLine1: customer.postalAddress.addressLine1, postalCode: customer.postalAddress.postalCode, city: customer.postalAddress.city },
   };
+}
+
+/**
+ * Whether the customer cache may answer: only the first try of this activity (a retry may follow
+ * a create whose outcome is unknown) and only the transfer's first ask (see ShopCustomerBook.firstAsk).
+ * Outside an activity (no attempt to go by) it may not.
+ */
+function mayAnswerFromCache(book: ShopCustomerBook): boolean {
+  let info: ReturnType<typeof activityInfo>;
+  try {
+    info = activityInfo();
+  } catch {
+    return false;
+  }
+  const transfer = info.workflowExecution?.workflowId;
+  return info.attempt === 1 && transfer !== undefined && book.firstAsk(transfer);
+}
+
+/**
+ * Creates the order's customer and records it in the cache. A refusal (422) may mean that the
+ * customer number is taken, by an earlier try or by another worker that created it meanwhile:
+ * a search decides. Assumption (Tripletex API, brief §7 "presumably"): Tripletex refuses a second
+ * customer with the same customer number, as it does for product numbers; the sandbox does so.
+ * Any failure leaves the match unsure in the cache, so its next ask searches Tripletex.
+ */
+async function createCustomerFor(tripletex: TripletexClient, book: ShopCustomerBook, customer: CustomerDraft): Promise<{ customerId: number; created: boolean }> {
+  let created: TripletexCustomer;
+  try {
+    created = await tripletex.createCustomer({
+      name: customer.name,
+      ...(customer.customerNumber !== null ? { customerNumber: customer.customerNumber } : {}),
+      ...(customer.organizationNumber ? { organizationNumber: customer.organizationNumber } : {}),
+      email: customer.email,
+      invoiceEmail: customer.email,
+      phoneNumberMobile: customer.phone,
+      isPrivateIndividual: customer.isPrivateIndividual,
+      language: customer.language,
+      // E-mail unless the merchant set the customer up for EHF in Tripletex themselves:
+      // EHF to a receiver not registered for it fails the invoice (brief §2.3).
+      invoiceSendMethod: 'EMAIL',
+      postalAddress: { addressLine1: customer.postalAddress.addressLine1, postalCode: customer.postalAddress.postalCode, city: customer.postalAddress.city },
+    });
+  } catch (error) {
+    book.markUnsure(customer.match);
+    // A duplicate customer number means someone (or an earlier try) created it meanwhile.
+    if (error instanceof TripletexValidationError) {
+      const raced = await findCustomer(tripletex, customer);
+      book.settle(customer.match, raced);
+      if (raced !== undefined) return { customerId: raced.id, created: false };
+    }
+    throw error;
+  }
+  book.remember(created, { fingerprint: customerFingerprint(wantedCustomer(customer)), match: customer.match });
+  return { customerId: created.id, created: true };
 }
 
 async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft): Promise<TripletexCustomer | undefined> {

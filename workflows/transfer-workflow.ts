@@ -222,7 +222,8 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     upsertSearchAttributes([{ key: InvoiceNumberKey, value: String(invoice.invoiceNumber) }]);
 
     for (const payment of draft.payments.slice(1)) {
-      await activities.registerTripletexPayment({ shopId: input.shopId, invoiceId: invoice.invoiceId, invoiceNumber: invoice.invoiceNumber, invoiceDate, payment, lookFirst: true });
+      // Only an invoice an earlier try made can already hold this payment (a retry of the activity looks anyway).
+      await activities.registerTripletexPayment({ shopId: input.shopId, invoiceId: invoice.invoiceId, invoiceNumber: invoice.invoiceNumber, invoiceDate, payment, lookFirst: invoice.foundExisting });
       state.steps.push(`Registered the ${payment.purpose} payment.`);
     }
     await activities.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: input.orderId, invoiceNumber: String(invoice.invoiceNumber), invoiceDate });

@@ -118,6 +118,34 @@ export async function findCustomers(t: TripletexTransport, filter: FindCustomers
   });
 }
 
+/** Customers per page of listCustomerPages: Tripletex's default `count` (brief §2). */
+export const CUSTOMER_PAGE_SIZE = 1000;
+
+/**
+ * Every active customer, or those changed since `changedSince`, one page (CUSTOMER_PAGE_SIZE
+ * customers) per iteration, read with CUSTOMER_FIELDS: the customer cache's full read and its
+ * delta (customer-cache.ts). Paged by `from += count` until a short page, like listAll, but page
+ * by page, so a large company's list never sits in memory as parsed objects all at once.
+ *
+ * `changedSince` is sent as `YYYY-MM-DDThh:mm:ss` (the API's DateTime, brief §2) in UTC.
+ * Assumption (Tripletex API): the naive date-time is read as Norwegian local time or as UTC. Both
+ * are at or ahead of UTC, so a UTC value asks for at least the wanted window (never less).
+ * Assumption: a customer created after `changedSince` counts as changed since then.
+ */
+export async function* listCustomerPages(
+  t: TripletexTransport,
+  options: { changedSince?: Date; pageSize?: number } = {},
+): AsyncGenerator<TripletexCustomer[], void, undefined> {
+  const pageSize = options.pageSize ?? CUSTOMER_PAGE_SIZE;
+  const changedSince = options.changedSince === undefined ? undefined : options.changedSince.toISOString().slice(0, 19);
+  for (let from = 0; ; ) {
+    const page = await t.getPage('/customer', customerSchema, { ...(changedSince ? { changedSince } : {}), fields: CUSTOMER_FIELDS, from, count: pageSize });
+    yield page;
+    if (page.length < pageSize || page.length === 0) return;
+    from += page.length;
+  }
+}
+
 /**
  * `POST /customer`. Not idempotent: after an error with `outcomeUnknown`, look the customer up
  * (findCustomers by the number, email or organisation number sent) before creating again.
