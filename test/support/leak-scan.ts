@@ -39,7 +39,8 @@ const PATTERNS: ReadonlyArray<{ kind: LeakKind; pattern: RegExp }> = [
   { kind: 'basic-auth', pattern: /Basic\s+[A-Za-z0-9+/]{12,}={0,2}/g },
   { kind: 'bearer-token', pattern: /Bearer\s+(?!\[REDACTED\])[A-Za-z0-9._~+/-]{8,}=*/g },
   // Any x@y.z. A worker identity is `<pid>@<host>`: a local part of digits only is not an address.
-  { kind: 'email', pattern: /(?<![A-Za-z0-9._%+-])(?![0-9]+@)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  // Not protobuf type URLs (`…\n@type.googleapis.com/…` in gRPC error details that core logs).
+  { kind: 'email', pattern: /(?<![A-Za-z0-9._%+-])(?![0-9]+@)[A-Za-z0-9._%+-]+@(?!type\.googleapis\.com\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
   {
     kind: 'customer-name',
     pattern: new RegExp(
