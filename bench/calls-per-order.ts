@@ -5,19 +5,27 @@
  * Mystore, one read of the order aggregate plus one write-back per order. Prints a table and
  * writes the figures to bench/results/calls-per-order.json. No assertion: figures, not a test.
  *
- * Usage: npm run bench:calls -- [--orders N]   (default 1000)
+ * Usage: npm run bench:calls -- [--orders N] [--quick]   (default 1000; --quick 200)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Command } from 'commander';
+import { z } from 'zod';
 import { REPO_ROOT } from '../common/temporal-cli';
+import { writeResult } from './lib/report';
 
 interface LogLine { method: string; path: string; status: number | null }
 
-const ordersArg = process.argv.indexOf('--orders');
-const orders = ordersArg >= 0 ? Number(process.argv[ordersArg + 1]) : 1000;
-if (!Number.isInteger(orders) || orders < 1) throw new Error('--orders takes a whole number');
+const program = new Command()
+  .name('npm run bench:calls --')
+  .description('API calls per order against their lower bounds, counted from the sandboxes\' request logs')
+  .option('--orders <n>', 'orders from the generator', '1000')
+  .option('--quick', 'small size: 200 orders')
+  .parse();
+const raw = program.opts<{ orders: string; quick?: boolean }>();
+const orders = z.coerce.number().int().min(1).max(5_000).parse(raw.quick && program.getOptionValueSource('orders') !== 'cli' ? 200 : raw.orders);
 
 const record = mkdtempSync(path.join(os.tmpdir(), 'bench-calls-'));
 const output = execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'client/demo.ts'), '--orders', String(orders), '--record', record, '--json'], {
@@ -58,5 +66,7 @@ for (const [api, rows] of [['Tripletex', tally(tripletex)], ['Mystore', tally(my
   console.log(`\n| ${api} endpoint | requests |\n|---|---:|`);
   for (const [name, count] of rows) console.log(`| ${name} | ${count} |`);
 }
-mkdirSync(path.join(REPO_ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(path.join(REPO_ROOT, 'bench', 'results', 'calls-per-order.json'), `${JSON.stringify(result, null, 2)}\n`);
+const withinTarget = result.tripletex.overBound <= 0.05 && result.mystore.overBound <= 0.05;
+console.log(`\nTarget: within 5 % of each bound: ${withinTarget ? 'met' : 'missed'}`);
+rmSync(record, { recursive: true, force: true });
+writeResult('calls-per-order', { options: { orders }, ...result, target: { overBoundAtMost: 0.05, met: withinTarget } });

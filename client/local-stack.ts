@@ -83,10 +83,11 @@ export async function startLocalTemporal(config: Config, logger: Logger, uiCodec
  * Mystore one with the demo shop, a token, and its order webhooks registered (through the
  * sandbox's API, as onboarding does) to the webhook receiver's local address.
  */
-export async function startSandboxes(config: Config, options: { requestLogDir?: string; firstOrderId?: number } = {}): Promise<RunningSandboxes> {
+export async function startSandboxes(config: Config, options: { requestLogDir?: string; firstOrderId?: number; seed?: number } = {}): Promise<RunningSandboxes> {
   const logPath = (name: string) => (options.requestLogDir ? { requestLogPath: path.join(options.requestLogDir, name) } : {});
-  const tripletex = await startTripletexSandbox({ port: config.SANDBOX_TRIPLETEX_PORT, ...logPath('tripletex-requests.jsonl') });
-  const mystore = await startMystoreSandbox({ port: config.SANDBOX_MYSTORE_PORT, rateLimitPerMinute: config.MYSTORE_RATE_LIMIT_PER_MINUTE, ...logPath('mystore-requests.jsonl') });
+  const seed = options.seed !== undefined ? { seed: options.seed } : {};
+  const tripletex = await startTripletexSandbox({ port: config.SANDBOX_TRIPLETEX_PORT, ...logPath('tripletex-requests.jsonl'), ...seed });
+  const mystore = await startMystoreSandbox({ port: config.SANDBOX_MYSTORE_PORT, rateLimitPerMinute: config.MYSTORE_RATE_LIMIT_PER_MINUTE, ...logPath('mystore-requests.jsonl'), ...seed });
   try {
     const consumerToken = tripletex.admin.createConsumerToken(config.TRIPLETEX_CONSUMER_TOKEN);
     const company = tripletex.admin.createCompany({ name: 'Demo Nettbutikk AS', organizationNumber: '999999999' });

@@ -56,6 +56,11 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default('.data'),
     /** Path of the Temporal CLI binary; scripts/ensure-temporal-cli.sh finds or builds one when unset. */
     TEMPORAL_CLI: z.string().optional(),
+    /**
+     * Path of a workflow bundle made beforehand (worker/workflow-bundle.ts), which the worker loads
+     * instead of bundling workflows/ when it starts: a restart then takes seconds, not tens of them.
+     */
+    TEMPORAL_WORKFLOW_BUNDLE: z.string().min(1).optional(),
 
     /** Tripletex API v2 base URL, ending in /v2. Production: https://tripletex.no/v2. */
     TRIPLETEX_BASE_URL: httpUrl.default('http://127.0.0.1:8701/v2'),

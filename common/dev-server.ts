@@ -34,6 +34,11 @@ export interface DevServer {
   namespace: string;
   uiUrl: string | undefined;
   stop(): Promise<void>;
+  /**
+   * Kills the server with SIGKILL, as a crash would (the chaos run): no shutdown, its database
+   * left as it was. Start it again with the same `dbFilename` and `port` to recover.
+   */
+  kill(): Promise<void>;
 }
 
 /** Thrown when the dev server exits early or does not become healthy in time. */
@@ -96,6 +101,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     namespace,
     uiUrl: options.uiPort ? `http://${host}:${options.uiPort}` : undefined,
     stop: () => (stopping ??= stopProcess(child, exited)),
+    kill: () => (stopping ??= killProcess(child, exited)),
   };
 }
 
@@ -136,4 +142,10 @@ async function stopProcess(child: ChildProcess, exited: Promise<number | null>):
   const killTimer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(killTimer);
+}
+
+async function killProcess(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await exited;
 }

@@ -14,14 +14,12 @@
  * Usage: tsx scripts/run-tests.ts [file-or-folder ...]   (default: test/)
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { DEV_PAYLOAD_ENCRYPTION_KEY } from '../common/config';
 import { startDevServer } from '../common/dev-server';
-import { FAILURE_CONVERTER_PATH } from '../common/payload-codec';
 import { REPO_ROOT } from '../common/temporal-cli';
-import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { writeWorkflowBundle } from '../worker/workflow-bundle';
 
 const LEAK_SCAN = path.join(REPO_ROOT, 'test', 'leaks', 'no-plain-secrets.test.ts');
 
@@ -98,9 +96,7 @@ async function main(): Promise<number> {
   console.log('Starting the Temporal dev server for the test run...');
   const server = await startDevServer({ readyTimeoutMs: 60_000 });
   try {
-    const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: new DefaultLogger('WARN') });
-    const bundlePath = path.join(tmpDir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, bundle.code);
+    const bundlePath = await writeWorkflowBundle(path.join(tmpDir, 'workflow-bundle.js'));
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,

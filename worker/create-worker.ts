@@ -32,7 +32,33 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** Overrides the real activity dependencies (tests inject a clock, for instance). */
   deps?: Partial<ActivityDeps>;
+  /** Overrides the worker's slots and cache (the benchmarks vary them). */
+  tuning?: Partial<WorkerTuning>;
 }
+
+/** The worker options that decide its throughput and memory (see BENCHMARKS.md). */
+export interface WorkerTuning {
+  /** Activities running at once in this process (SDK default 100). */
+  maxConcurrentActivityTaskExecutions: number;
+  /** Local activities running at once (SDK default 100): the transfer's rerunnable steps. */
+  maxConcurrentLocalActivityExecutions: number;
+  /** Workflow tasks running at once (SDK default 40). */
+  maxConcurrentWorkflowTaskExecutions: number;
+  /** Workflows kept in memory between tasks (SDK default: about 60 % of the heap limit in MiB, over 2,000 on a 4 GiB heap). */
+  maxCachedWorkflows: number;
+}
+
+/**
+ * What this worker changes from the SDK's defaults. The workflow cache: a transfer is busy for a
+ * second or two, then waits 90 days for a refund, so a cache sized by the heap (over 2,000 on a
+ * 4 GiB heap) fills with idle transfers during a backfill and the worker's RSS passes 1 GB; 200
+ * covers what is in flight (the backfill's concurrency, a burst's running activities), and an
+ * idle transfer that wakes later is replayed from its short history. Burst throughput measured
+ * no lower with 200 than with the SDK's default (BENCHMARKS.md).
+ */
+export const DEFAULT_WORKER_TUNING: Partial<WorkerTuning> = {
+  maxCachedWorkflows: 200,
+};
 
 export function createActivityDeps(config: Config, logger: Logger, temporal: Client, taskQueue = config.TEMPORAL_TASK_QUEUE): ActivityDeps {
   // One Mystore client per shop and token, so its caches (order statuses, whether `include`
@@ -105,6 +131,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<{ work
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(deps),
     dataConverter: createDataConverter(config),
+    ...DEFAULT_WORKER_TUNING,
+    ...options.tuning,
   });
   return { worker, connection: { close: async () => { await temporal.connection.close(); await connection.close(); } } };
 }

@@ -6,7 +6,7 @@ import { FaultInjector, type FaultConfig, type FaultKind } from '../shared/fault
 import { RequestLog } from '../shared/request-log';
 import { createAdmin, type MystoreSandboxAdmin } from './admin';
 import { handleAdmin } from './admin-http';
-import { badRequest, MystoreHttpError, notFound, serverError } from './api-error';
+import { badRequest, MystoreHttpError, notFound, serverError, tooManyRequests } from './api-error';
 import { authenticate, RateLimiter, requireScopes } from './auth';
 import { matchRoute, scopesFor } from './routes';
 import { MystoreStore } from './store';
@@ -152,8 +152,9 @@ export async function startMystoreSandbox(options: MystoreSandboxOptions = {}): 
     const rawBody = await readBody(req);
     let requestBody: unknown = rawBody === '' ? null : rawBody;
     try { requestBody = rawBody === '' ? null : JSON.parse(rawBody); } catch { /* logged as the raw text */ }
-    if (fault === 'http500' || fault === 'http503') {
-      const reply = errorReply(serverError(fault === 'http500' ? 500 : 503));
+    if (fault === 'http500' || fault === 'http503' || fault === 'http429Burst') {
+      // A burst of 429s looks like the rate limiter's own: Retry-After is what is left of the burst.
+      const reply = errorReply(fault === 'http429Burst' ? tooManyRequests(Math.max(1, Math.ceil(faults.burstLeftMs / 1000))) : serverError(fault === 'http500' ? 500 : 503));
       logLine(reply.status, requestBody, reply.body, fault);
       send(res, reply);
       return;

@@ -140,11 +140,12 @@ export async function startTripletexSandbox(options: TripletexSandboxOptions = {
     const rawBody = await readBody(req);
     let requestBody: unknown = rawBody;
     try { requestBody = rawBody === '' ? null : JSON.parse(rawBody); } catch { /* logged as the raw text */ }
-    if (fault === 'http500' || fault === 'http503') {
-      const err = internalError(fault === 'http500' ? 500 : 503);
+    if (fault === 'http500' || fault === 'http503' || fault === 'http429Burst') {
+      // A burst of 429s looks like the rate limiter's own: no X-Rate-Limit-Reset ([ISSUE-103]).
+      const err = fault === 'http429Burst' ? tooManyRequests({ 'X-Rate-Limit-Remaining': '0' }) : internalError(fault === 'http500' ? 500 : 503);
       const body = err.toBody(requestId);
       logLine(err.status, requestBody, body, fault);
-      send(res, { status: err.status, body, headers: {} }, requestId);
+      send(res, { status: err.status, body, headers: err.headers }, requestId);
       return;
     }
     const reply = dispatch(method, path, query, rawBody, req.headers.authorization, requestId);

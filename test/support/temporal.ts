@@ -5,7 +5,6 @@
  */
 import { after } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../common/config';
@@ -13,6 +12,7 @@ import { startDevServer, type DevServer } from '../../common/dev-server';
 import { createLogger } from '../../common/logger';
 import { connectTemporalClient } from '../../common/temporal-client';
 import { createWorker, type CreateWorkerOptions } from '../../worker/create-worker';
+import { readWorkflowBundle } from '../../worker/workflow-bundle';
 
 let ownServer: Promise<DevServer> | undefined;
 
@@ -35,7 +35,7 @@ export function testLogger() {
 
 let bundle: WorkflowBundle | undefined;
 function workflowBundle(): WorkflowBundle | undefined {
-  if (!bundle && process.env.TEST_WORKFLOW_BUNDLE) bundle = { code: readFileSync(process.env.TEST_WORKFLOW_BUNDLE, 'utf8') };
+  if (!bundle && process.env.TEST_WORKFLOW_BUNDLE) bundle = readWorkflowBundle(process.env.TEST_WORKFLOW_BUNDLE);
   return bundle;
 }
 
