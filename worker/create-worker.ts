@@ -52,9 +52,11 @@ export interface WorkerTuning {
  * What this worker changes from the SDK's defaults. The workflow cache: a transfer is busy for a
  * second or two, then waits 90 days for a refund, so a cache sized by the heap (over 2,000 on a
  * 4 GiB heap) fills with idle transfers during a backfill and the worker's RSS passes 1 GB; 200
- * covers what is in flight (the backfill's concurrency, a burst's running activities), and an
- * idle transfer that wakes later is replayed from its short history. Burst throughput measured
- * no lower with 200 than with the SDK's default (BENCHMARKS.md).
+ * covers what a backfill has in flight, and an idle transfer that wakes later is replayed from
+ * its short history. The price is in bursts: with more than 200 transfers waiting for an activity
+ * slot at once, evicted ones are replayed (1,000 webhooks at once: about a fifth fewer orders a
+ * second than with 500 or more; 500 cost about 110 MiB more over a 3,000-order backfill).
+ * BENCHMARKS.md has the figures.
  */
 export const DEFAULT_WORKER_TUNING: Partial<WorkerTuning> = {
   maxCachedWorkflows: 200,
