@@ -7,6 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { addDays } from '../domain/calendar';
+import { parseTripletexOrderReference, tripletexOrderReference } from '../domain/invoice-draft';
 import {
   addTripletexNumbered, assessSeriesGap, emptyTripletexNumberedSeen, isShopNumbered, type SeriesGapReport, type TripletexNumberedSeen,
 } from '../domain/shop-numbering';
@@ -70,16 +71,13 @@ export interface InvoiceCheck {
   tripletexNumbered?: TripletexNumberedSeen;
 }
 
-/** The shop's order reference `mystore:<shop>:<order>` → the order id. */
-const REFERENCE = /^mystore:[^:]+:([^:]+)$/;
-
 /** The invoice numbers among these that Tripletex gave itself: not the shop's own number for the invoice's order. */
 export function tripletexNumberedAmong(invoices: TripletexInvoice[]): number[] {
   return invoices
     .filter((invoice) => invoice.invoiceNumber !== null && invoice.invoiceNumber !== undefined && invoice.invoiceNumber > 0)
     .filter((invoice) => invoice.isCreditNote || !invoice.orders.some((order) => {
-      const orderId = REFERENCE.exec(order.reference ?? '')?.[1];
-      return orderId !== undefined && isShopNumbered(invoice.invoiceNumber, orderId);
+      const referenced = parseTripletexOrderReference(order.reference ?? '');
+      return referenced !== null && isShopNumbered(invoice.invoiceNumber, referenced.orderId);
     }))
     .map((invoice) => invoice.invoiceNumber!);
 }
@@ -123,7 +121,7 @@ export function compareInvoices(shopId: string, expected: ExpectedInvoice[], inv
   });
   const outcome: Omit<InvoiceCheck, 'searches'> = { missing: [], duplicates: [], amountMismatches: [], warnings: [] };
   for (const wanted of expected) {
-    const withReference = (byReference.get(`mystore:${shopId}:${wanted.orderId}`) ?? []).sort((a, b) => a.id - b.id);
+    const withReference = (byReference.get(tripletexOrderReference(shopId, wanted.orderId)) ?? []).sort((a, b) => a.id - b.id);
     const own = withReference.find((invoice) => invoice.id === wanted.invoiceId);
     if (!own) {
       outcome.missing.push({ orderId: wanted.orderId, expected: wanted, others: withReference.map(found) });

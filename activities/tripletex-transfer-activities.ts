@@ -300,7 +300,12 @@ async function findCustomer(tripletex: TripletexClient, customer: CustomerDraft)
 
 async function findInvoiceByReference(tripletex: TripletexClient, draft: InvoiceDraft, customerId: number): Promise<TripletexInvoice | undefined> {
   const invoices = await tripletex.searchInvoices({ invoiceDateFrom: draft.invoiceDate, invoiceDateTo: addDays(draft.invoiceDate, 1), customerId });
-  return invoices.find((invoice) => !invoice.isCreditNote && invoice.orders.some((order) => order.reference === draft.reference));
+  return invoiceWithReference(invoices, draft.reference);
+}
+
+/** The invoice (not a credit note) whose order carries this reference: the one a transfer made. */
+function invoiceWithReference(invoices: TripletexInvoice[], reference: string): TripletexInvoice | undefined {
+  return invoices.find((invoice) => !invoice.isCreditNote && invoice.orders.some((order) => order.reference === reference));
 }
 
 /**
@@ -312,7 +317,7 @@ async function findInvoiceByReference(tripletex: TripletexClient, draft: Invoice
  */
 async function invoiceHoldingShopNumber(tripletex: TripletexClient, draft: InvoiceDraft, invoiceNumber: number, refusal: TripletexValidationError): Promise<TransferredInvoice> {
   const holders = await tripletex.findInvoicesByNumber(invoiceNumber);
-  const own = holders.find((invoice) => !invoice.isCreditNote && invoice.orders.some((order) => order.reference === draft.reference));
+  const own = invoiceWithReference(holders, draft.reference);
   if (own) return toTransferred(own, true);
   const [holder] = holders;
   if (!holder) throw refusal;

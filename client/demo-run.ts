@@ -11,6 +11,7 @@ import { createTemporalShopDirectory } from '../activities/shop-directory';
 import { ConfigError, type Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { decimalToScaled } from '../domain/money';
+import { tripletexOrderReference } from '../domain/invoice-draft';
 import type { TransferState } from '../workflows';
 import { runReconcile } from './commands/reconcile-command';
 import { DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from '../sandbox/mystore';
@@ -131,7 +132,7 @@ function invoicesByReference(servers: Servers, companyId: number): Map<string, A
   return byReference;
 }
 
-const orderReference = (orderId: string) => `mystore:${DEMO_SHOP_ID}:${orderId}`;
+const orderReference = (orderId: string) => tripletexOrderReference(DEMO_SHOP_ID, orderId);
 
 export interface WaitOptions {
   say: (line: string) => void;

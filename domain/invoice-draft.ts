@@ -81,6 +81,12 @@ export function tripletexOrderReference(shop: string, orderId: string): string {
   return `mystore:${shop}:${orderId}`;
 }
 
+/** The shop and order a reference written by tripletexOrderReference names; null for any other reference. */
+export function parseTripletexOrderReference(reference: string): { shop: string; orderId: string } | null {
+  const match = /^mystore:([^:]+):([^:]+)$/.exec(reference);
+  return match ? { shop: match[1]!, orderId: match[2]! } : null;
+}
+
 export interface InvoiceDraftOptions {
   invoiceDate: string;
   /** Let Tripletex number this invoice even when the shop's numbers are used (an operator's choice for one order whose number is taken). */

@@ -103,4 +103,5 @@ export class InvoiceWatcher {
   }
 }
 
-export const invoiceReference = (shopId: string, orderId: string) => `mystore:${shopId}:${orderId}`;
+/** The reference a transfer writes on the order of its invoice (domain/invoice-draft.ts). */
+export { tripletexOrderReference as invoiceReference } from '../../domain/invoice-draft';
