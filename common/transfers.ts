@@ -83,13 +83,20 @@ export async function registerOrUpdateShop(client: Client, taskQueue: string, re
   }
 }
 
+/** The shop's running transfers in any of these statuses (visibility), with their order ids. */
+async function* runningTransfers(client: Client, shopId: string, statuses: ReadonlyArray<TransferState['status']>): AsyncGenerator<{ workflowId: string; orderId: string }> {
+  const query = `WorkflowType = "transferOrder" AND ExecutionStatus = "Running" AND ShopId = "${shopId}" AND TransferStatus IN (${statuses.map((status) => `"${status}"`).join(', ')})`;
+  for await (const execution of client.workflow.list({ query })) {
+    yield { workflowId: execution.workflowId, orderId: execution.typedSearchAttributes.get(MystoreOrderIdKey) ?? execution.workflowId };
+  }
+}
+
 /** Signals `retry` to every running transfer of the shop in the given status; returns their order ids. */
 export async function retryTransfersInStatus(client: Client, shopId: string, status: TransferState['status']): Promise<string[]> {
   const orderIds: string[] = [];
-  const query = `WorkflowType = "transferOrder" AND ExecutionStatus = "Running" AND ShopId = "${shopId}" AND TransferStatus = "${status}"`;
-  for await (const execution of client.workflow.list({ query })) {
-    await client.workflow.getHandle(execution.workflowId).signal('retry');
-    orderIds.push(execution.typedSearchAttributes.get(MystoreOrderIdKey) ?? execution.workflowId);
+  for await (const transfer of runningTransfers(client, shopId, [status])) {
+    await client.workflow.getHandle(transfer.workflowId).signal('retry');
+    orderIds.push(transfer.orderId);
   }
   return orderIds;
 }
@@ -100,10 +107,8 @@ export async function retryTransfersInStatus(client: Client, shopId: string, sta
  * nothing yet and read the shop's settings when their order completes.
  */
 export async function transfersInFlight(client: Client, shopId: string): Promise<string[]> {
-  const statuses = (['Transferring', 'NeedsAttention', 'WaitingForCredentials'] as const).map((status) => `"${status}"`).join(', ');
-  const query = `WorkflowType = "transferOrder" AND ExecutionStatus = "Running" AND ShopId = "${shopId}" AND TransferStatus IN (${statuses})`;
   const orderIds: string[] = [];
-  for await (const execution of client.workflow.list({ query })) orderIds.push(execution.typedSearchAttributes.get(MystoreOrderIdKey) ?? execution.workflowId);
+  for await (const transfer of runningTransfers(client, shopId, ['Transferring', 'NeedsAttention', 'WaitingForCredentials'])) orderIds.push(transfer.orderId);
   return orderIds;
 }
 

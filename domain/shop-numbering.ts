@@ -78,19 +78,13 @@ function seriesOf(facts: NumberingFacts) {
   return { from, highestSeen, next: highestSeen + 1, numbersPerYear };
 }
 
-/** The start for Tripletex's own series: above everything Tripletex used, and YEARS_OF_ROOM of the shop's growth above its numbers. */
-export function suggestedShopModeSeriesStart(facts: NumberingFacts): number {
-  const series = seriesOf(facts);
-  const room = Math.max(SHOP_SERIES_HEADROOM, series.numbersPerYear * YEARS_OF_ROOM);
-  return roundUp(Math.max(TRIPLETEX_INVOICE_SERIES_MIN_START, (facts.tripletex.highestInvoiceNumber ?? 0) + 1, series.highestSeen + room));
-}
-
 export function assessShopNumbering(facts: NumberingFacts): ShopNumberingAssessment {
   const series = seriesOf(facts);
   const highest = facts.tripletex.highestInvoiceNumber;
-  const suggestedStart = suggestedShopModeSeriesStart(facts);
-  const yearsOfRoom = series.numbersPerYear > 0 ? Math.floor((suggestedStart - series.next) / series.numbersPerYear) : null;
+  // Tripletex's own series starts above everything it used, and YEARS_OF_ROOM of the shop's growth above its numbers.
   const room = Math.max(SHOP_SERIES_HEADROOM, series.numbersPerYear * YEARS_OF_ROOM);
+  const suggestedStart = roundUp(Math.max(TRIPLETEX_INVOICE_SERIES_MIN_START, (highest ?? 0) + 1, series.highestSeen + room));
+  const yearsOfRoom = series.numbersPerYear > 0 ? Math.floor((suggestedStart - series.next) / series.numbersPerYear) : null;
   const problems: string[] = [];
   const notVerifiable = [
     `The next invoice number Tripletex gives (${suggestedStart} was asked for): the API does not show it; it shows only on the next invoice made in Tripletex.`,
