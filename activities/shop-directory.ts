@@ -1,11 +1,15 @@
 /**
- * How activities find a shop's settings and credentials: a query to the shop's workflow
- * (workflows/shop-workflow.ts) behind a short cache, so a burst of transfers for one shop costs
- * one query, and a credential change reaches every worker within the cache's lifetime.
+ * How activities and the webhook receiver find a shop's settings and credentials: the record the
+ * shop's workflow (workflows/shop-workflow.ts) publishes in its memo, read with a describe behind
+ * a short cache, so a burst of transfers for one shop costs one read, and a credential change
+ * reaches every worker within the cache's lifetime. A describe is answered by the Temporal server
+ * alone: no worker has to be up (the receiver keeps taking webhooks while workers restart), and a
+ * local activity never waits on a workflow task it holds itself. A shop workflow started before
+ * the memo has none until its next run: it is asked with a query instead.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { shopWorkflowId } from '../common/ids';
+import { SHOP_RECORD_MEMO_KEY, shopWorkflowId } from '../common/ids';
 import { ShopFailureType } from '../common/failure-types';
 import type { ShopRecord } from '../workflows/shop-workflow';
 
@@ -37,7 +41,9 @@ export function createTemporalShopDirectory(client: Client, options: { ttlMs?: n
 async function readShop(client: Client, shopId: string): Promise<ShopRecord> {
   let record: ShopRecord;
   try {
-    record = await client.workflow.getHandle(shopWorkflowId(shopId)).query<ShopRecord>('shopRecord');
+    const handle = client.workflow.getHandle(shopWorkflowId(shopId));
+    const { memo } = await handle.describe();
+    record = (memo?.[SHOP_RECORD_MEMO_KEY] as ShopRecord | undefined) ?? (await handle.query<ShopRecord>('shopRecord'));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw notRegistered(shopId);
     throw error;

@@ -17,6 +17,9 @@ export function shopWorkflowId(shopId: string): string {
   return `shop-${shopId}`;
 }
 
+/** The memo field where the shop's workflow publishes its record (encrypted like every payload). */
+export const SHOP_RECORD_MEMO_KEY = 'shopRecord';
+
 /** One transfer workflow per order: a second start for the same order finds the first. */
 export function transferWorkflowId(shopId: string, orderId: string): string {
   return `transfer-${shopId}-${orderId}`;

@@ -6,7 +6,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Workflow } from '@temporalio/common';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { shopWorkflowId, transferWorkflowId } from './ids';
+import { SHOP_RECORD_MEMO_KEY, shopWorkflowId, transferWorkflowId } from './ids';
 import { MystoreOrderIdKey, ShopIdKey } from './search-attributes';
 import type { ShopRecord } from '../workflows/shop-workflow';
 import type { TransferState } from '../workflows/transfer-workflow';
@@ -56,10 +56,13 @@ export function retryTransfersNeedingAttention(client: Client, shopId: string): 
 export type NewShopRecord = Omit<ShopRecord, 'credentialsVersion' | 'offboarded' | 'webhookSecrets'> & { webhookSecrets?: string[] };
 
 export async function registerShop(client: Client, taskQueue: string, record: NewShopRecord): Promise<void> {
+  const initial: ShopRecord = { ...record, webhookSecrets: record.webhookSecrets ?? [], credentialsVersion: 1, offboarded: false };
   await client.workflow.start('shopWorkflow', {
     workflowId: shopWorkflowId(record.shopId),
     taskQueue,
-    args: [{ ...record, webhookSecrets: record.webhookSecrets ?? [], credentialsVersion: 1, offboarded: false }],
+    args: [initial],
+    // Readable at once (activities/shop-directory.ts), before a worker has run the workflow's first task.
+    memo: { [SHOP_RECORD_MEMO_KEY]: initial },
     typedSearchAttributes: new TypedSearchAttributes([{ key: ShopIdKey, value: record.shopId }]),
     workflowIdConflictPolicy: 'FAIL',
   });

@@ -1,11 +1,15 @@
 /**
  * The durable home of one shop's settings and credentials (workflow id `shop-<shopId>`), shared
- * by every worker without a database of our own: activities read it through a query and a small
- * cache (activities/shop-directory.ts). Its history holds the tokens only inside encrypted
- * payloads. It runs until the shop is offboarded, continuing as new when its history grows.
+ * by every worker without a database of our own. It publishes the record in its memo after every
+ * change, so activities and the webhook receiver read it from the server (describe) without a
+ * worker: a read never waits for a workflow-task slot that the reader's own workflow may hold
+ * (activities/shop-directory.ts; the query stays for runs started before the memo). Its history
+ * and memo hold the tokens only inside encrypted payloads. It runs until the shop is offboarded,
+ * continuing as new when its history grows.
  */
-import { condition, continueAsNew, defineQuery, defineSignal, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, defineSignal, defineUpdate, patched, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { ShopSettings } from '../domain/shop-settings';
+import { SHOP_RECORD_MEMO_KEY } from '../common/ids';
 
 export interface ShopCredentials {
   tripletexEmployeeToken: string;
@@ -52,18 +56,27 @@ export const setReconciliationWatermarkUpdate = defineUpdate<ReconciliationWater
 
 export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
   const record: ShopRecord = { ...initial };
+  // Runs started before the memo existed replay without it (and are read through the query).
+  const inMemo = patched('shop-record-in-memo');
+  const publish = () => {
+    if (inMemo) upsertMemo({ [SHOP_RECORD_MEMO_KEY]: record });
+  };
+  publish();
   setHandler(shopRecordQuery, () => record);
   setHandler(replaceCredentialsUpdate, (credentials) => {
     record.credentials = credentials;
     record.credentialsVersion += 1;
+    publish();
     return record.credentialsVersion;
   });
   setHandler(updateSettingsUpdate, (changes) => {
     record.settings = { ...record.settings, ...changes };
+    publish();
     return record.settings;
   });
   setHandler(replaceWebhookSecretsUpdate, (secrets) => {
     record.webhookSecrets = secrets;
+    publish();
   });
   setHandler(setReconciliationWatermarkUpdate, (change) => {
     const current: ReconciliationWatermark = record.reconciliationWatermark ?? { runsSinceFullPass: 0 };
@@ -71,10 +84,12 @@ export async function shopWorkflow(initial: ShopRecord): Promise<ShopRecord> {
     // ISO instants in UTC ("…Z") compare as strings.
     if (current.upTo !== undefined && change.upTo !== undefined && change.upTo < current.upTo) merged.upTo = current.upTo;
     record.reconciliationWatermark = merged;
+    publish();
     return merged;
   });
   setHandler(offboardSignal, () => {
     record.offboarded = true;
+    publish();
   });
 
   await condition(() => record.offboarded || workflowInfo().continueAsNewSuggested);
