@@ -8,8 +8,8 @@
  * credentials.
  */
 import {
-  ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes,
-  workflowInfo,
+  ActivityFailure, ApplicationFailure, condition, defineQuery, defineSignal, patched, proxyActivities, proxyLocalActivities, setHandler, upsertMemo,
+  upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import { MystoreFailureType, TransferFailureType, TripletexFailureType } from '../common/failure-types';
 import { InvoiceNumberKey, MystoreOrderIdKey, ShopIdKey, TransferStatusKey } from '../common/search-attributes';
@@ -89,6 +89,22 @@ export const useTripletexNumberSignal = defineSignal('useTripletexNumber');
 
 const RETRY_FOREVER = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
 const activities = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '2 minutes', retry: RETRY_FOREVER });
+/**
+ * The steps that are safe to run again from the start after a worker dies mid-way run as local
+ * activities: no round trip through the server each, so a transfer costs a fraction of the
+ * Temporal work (BENCHMARKS.md). Safe again: reading the order, finding or creating the customer
+ * (searched on any doubt, see ensureTripletexCustomer), writing the number back (a PUT of the
+ * same values), handing a credit order on (signal-with-start), reading the credentials version.
+ * Creating an invoice, a credit note or a payment is not: a local activity that dies with its
+ * worker starts again as a first try, without looking first; those stay server-side activities,
+ * whose retries the server counts. A local activity holds its workflow task until it ends; none
+ * of them waits on another workflow's task (the shop's record is read from its memo, see
+ * activities/shop-directory.ts), so a backlog cannot starve a restarted worker. One narrow
+ * window stays: a customer created by a worker that dies before its task completes is created
+ * again if the next worker trusts a customer list read in the ten seconds before that creation
+ * (activities/tripletex/customer-cache.ts): a duplicate customer, never a second invoice.
+ */
+const localActivities = proxyLocalActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: '2 minutes', retry: RETRY_FOREVER });
 
 /** How often a transfer waiting for new credentials asks the shop's record (not Tripletex) whether they came. */
 const CREDENTIALS_POLL = '10 minutes';
@@ -109,6 +125,8 @@ class Parked extends Error {
 }
 
 export async function transferOrder(input: TransferInput): Promise<TransferState> {
+  // Transfers started before the local steps replay with server-side activities.
+  const rerunnable = patched('transfer-local-steps') ? localActivities : activities;
   const state: TransferState = { shopId: input.shopId, orderId: input.orderId, status: 'Transferring', steps: [], tripletex: {}, credits: [], creditDates: {} };
   let orderUpdated = false;
   let retryRequested = false;
@@ -163,7 +181,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
           await park(error.problem);
           continue;
         }
-        const failure = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+        const failure = activityFailureOf(error);
         if (!failure) throw error;
         if (failure.type === TransferFailureType.InvoiceNumberTaken) {
           // Retrying cannot free the number: the message says what the operator can do.
@@ -178,7 +196,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
   }
 
   async function load(orderId: string) {
-    const loaded = await activities.loadOrderForTransfer({ shopId: input.shopId, orderId });
+    const loaded = await rerunnable.loadOrderForTransfer({ shopId: input.shopId, orderId });
     credentialsVersionUsed = loaded.credentialsVersion;
     return loaded;
   }
@@ -190,7 +208,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     orderUpdated = false;
     const { order, settings, today } = await load(input.orderId);
     if (order.creditsOrderId !== null) {
-      await activities.forwardCreditOrder({ shopId: input.shopId, originalOrderId: order.creditsOrderId, creditOrderId: order.orderId });
+      await rerunnable.forwardCreditOrder({ shopId: input.shopId, originalOrderId: order.creditsOrderId, creditOrderId: order.orderId });
       state.steps.push(`Credit order for order ${order.creditsOrderId}: handed to that order's transfer.`);
       return 'forwarded';
     }
@@ -206,7 +224,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     if (!drafted.ok) throw new Parked({ kind: drafted.rejection.reason, message: drafted.rejection.message });
     const { draft } = drafted;
 
-    const customer = await activities.ensureTripletexCustomer({ shopId: input.shopId, customer: draft.customer });
+    const customer = await rerunnable.ensureTripletexCustomer({ shopId: input.shopId, customer: draft.customer });
     state.tripletex.customerId = customer.customerId;
     state.steps.push(customer.created ? `Created Tripletex customer ${customer.customerId}.` : `Found Tripletex customer ${customer.customerId}.`);
 
@@ -226,7 +244,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
       await activities.registerTripletexPayment({ shopId: input.shopId, invoiceId: invoice.invoiceId, invoiceNumber: invoice.invoiceNumber, invoiceDate, payment, lookFirst: invoice.foundExisting });
       state.steps.push(`Registered the ${payment.purpose} payment.`);
     }
-    await activities.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: input.orderId, invoiceNumber: String(invoice.invoiceNumber), invoiceDate });
+    await rerunnable.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: input.orderId, invoiceNumber: String(invoice.invoiceNumber), invoiceDate });
     state.steps.push('Wrote the invoice number and date back to the Mystore order.');
     return 'invoiced';
   };
@@ -288,7 +306,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     const creditInvoice = await activities.createTripletexInvoice({ shopId: input.shopId, draft: drafted.draft, customerId, lookFirst: true });
     state.credits.push({ creditOrderId, kind: 'credit-invoice', tripletexInvoiceId: creditInvoice.invoiceId, tripletexInvoiceNumber: creditInvoice.invoiceNumber, amount: creditInvoice.amount });
     state.steps.push(`Credit order ${creditOrderId}: credit invoice ${creditInvoice.invoiceNumber} for the returned lines.`);
-    await activities.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: creditOrderId, invoiceNumber: String(creditInvoice.invoiceNumber), invoiceDate: drafted.draft.invoiceDate });
+    await rerunnable.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: creditOrderId, invoiceNumber: String(creditInvoice.invoiceNumber), invoiceDate: drafted.draft.invoiceDate });
     setStatus('PartiallyCredited');
   }
 
@@ -304,7 +322,7 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     state.credits.push({ creditOrderId, kind: 'credit-note', tripletexInvoiceId: creditNote.invoiceId, tripletexInvoiceNumber: creditNote.invoiceNumber, amount: creditNote.amount });
     state.steps.push(`${creditNote.foundExisting ? 'Found the credit note an earlier try created' : 'Credited the invoice in full'}: credit note ${creditNote.invoiceNumber}.`);
     if (creditOrderId !== null) {
-      await activities.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: creditOrderId, invoiceNumber: String(creditNote.invoiceNumber), invoiceDate: date });
+      await rerunnable.writeBackInvoiceToMystore({ shopId: input.shopId, orderId: creditOrderId, invoiceNumber: String(creditNote.invoiceNumber), invoiceDate: date });
     }
     setStatus('Credited');
   }
@@ -323,13 +341,22 @@ export async function transferOrder(input: TransferInput): Promise<TransferState
     retryRequested = false;
     if (credentialsVersionUsed < 0) {
       // The load itself was refused: the credentials it used are the shop's current ones.
-      credentialsVersionUsed = (await activities.shopCredentialsVersion({ shopId: input.shopId })).credentialsVersion;
+      credentialsVersionUsed = (await rerunnable.shopCredentialsVersion({ shopId: input.shopId })).credentialsVersion;
     }
     for (;;) {
-      const { credentialsVersion } = await activities.shopCredentialsVersion({ shopId: input.shopId });
+      const { credentialsVersion } = await rerunnable.shopCredentialsVersion({ shopId: input.shopId });
       if (credentialsVersion !== credentialsVersionUsed) break;
       if (await condition(() => retryRequested, CREDENTIALS_POLL)) break;
     }
     state.steps.push('New credentials or a retry: trying again.');
   }
+}
+
+/**
+ * The ApplicationFailure an activity failed with: wrapped in an ActivityFailure for a
+ * server-side activity; a local activity's may arrive unwrapped.
+ */
+function activityFailureOf(error: unknown): ApplicationFailure | undefined {
+  if (error instanceof ActivityFailure) return error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  return error instanceof ApplicationFailure ? error : undefined;
 }

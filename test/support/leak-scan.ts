@@ -131,5 +131,8 @@ export function unencryptedPayloads(value: unknown, where: string): Finding[] {
     .filter(({ path, encoding }) => encoding !== 'binary/encrypted' && !/(?:^|\.)searchAttributes\.indexedFields\.[^.]+$/.test(path))
     // patched() markers: the SDK core writes them itself, bypassing the data converter; they hold the patch id only.
     .filter(({ path }) => !/(?:^|\.)markerRecordedEventAttributes\.details\.patch-data\.payloads(?:\.|$)/.test(path))
+    // Local activity markers: core writes their bookkeeping (sequence, attempt, activity id and type, times) as `data`
+    // itself; their result and failure go through the codec. The text scan above still reads `data`.
+    .filter(({ path }) => !/(?:^|\.)markerRecordedEventAttributes\.details\.data\.payloads(?:\.|$)/.test(path))
     .map(({ path, encoding }) => ({ kind: 'unencrypted-payload' as const, where: `${where} ${path}`, match: encoding }));
 }

@@ -54,14 +54,14 @@ export interface TemporalTestContext {
 export async function withWorker<T>(
   env: Record<string, string>,
   body: (context: TemporalTestContext) => Promise<T>,
-  options: Pick<CreateWorkerOptions, 'deps'> & { taskQueue?: string } = {},
+  options: Pick<CreateWorkerOptions, 'deps' | 'tuning'> & { taskQueue?: string } = {},
 ): Promise<T> {
   const address = await temporalAddress();
   const config = loadConfig({ ...process.env, ...env, TEMPORAL_ADDRESS: address });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue();
   const logger = testLogger();
   const testBundle = workflowBundle();
-  const { worker, connection } = await createWorker({ config, logger, taskQueue, ...(testBundle ? { workflowBundle: testBundle } : {}), ...(options.deps ? { deps: options.deps } : {}) });
+  const { worker, connection } = await createWorker({ config, logger, taskQueue, ...(testBundle ? { workflowBundle: testBundle } : {}), ...(options.deps ? { deps: options.deps } : {}), ...(options.tuning ? { tuning: options.tuning } : {}) });
   const client = await connectTemporalClient(config);
   try {
     return await worker.runUntil(body({ config: { ...config, TEMPORAL_TASK_QUEUE: taskQueue }, client, taskQueue, worker }));

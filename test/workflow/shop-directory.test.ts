@@ -2,7 +2,9 @@
  * The shop directory reads a shop's record from the memo its workflow publishes, so no worker has
  * to be up: a shop registered on a task queue that no worker polls is readable at once, a change
  * reaches the memo with the update that made it, an offboarded shop is refused, and the memo
- * holds the tokens only encrypted.
+ * holds the tokens only encrypted. Transfers whose local activities read the shop's record all
+ * finish on a worker with fewer workflow-task slots than transfers (a read through a query, a
+ * workflow task itself, waited for a slot those same local activities held).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,9 +12,9 @@ import { randomUUID } from 'node:crypto';
 import { createTemporalShopDirectory } from '../../activities/shop-directory';
 import { SHOP_RECORD_MEMO_KEY, shopWorkflowId } from '../../common/ids';
 import { ShopFailureType } from '../../common/failure-types';
-import { updateShop } from '../../common/transfers';
+import { startOrSignalTransfer, updateShop } from '../../common/transfers';
 import { recordHistoryIfAsked } from '../support/record-history';
-import { createTestShop, registerTestShop } from '../support/transfer-fixture';
+import { createTestShop, registerTestShop, waitForTransferStatus } from '../support/transfer-fixture';
 import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { uniqueTaskQueue, withWorker } from '../support/temporal';
@@ -67,5 +69,22 @@ describe('shop directory', () => {
       const bytes = Buffer.from(stored.data).toString('latin1');
       for (const secret of [shop.employeeToken, shop.mystoreToken]) assert.ok(!bytes.includes(secret), 'no token in plain text');
     });
+  });
+
+  test('after a restart, transfers whose local steps read the shop all finish with two workflow-task slots for ten of them', async () => {
+    const shop = createTestShop(tripletex.sandbox, mystore.sandbox);
+    const orderIds = mystore.sandbox.admin.generateOrders(shop.mystoreShop, { count: 10, status: 'completed', seed: 31 });
+    const taskQueue = uniqueTaskQueue();
+    await withWorker(env, async ({ client }) => {
+      await registerTestShop(client, taskQueue, shop);
+      // An update returns once the shop's workflow ran a task on this worker.
+      await updateShop(client, shop.shopId, { settings: { reconciliationIntervalMinutes: 30 } });
+    }, { taskQueue });
+    // A new worker: the shop's workflow is in no cache, its record in no directory.
+    await withWorker(env, async ({ client }) => {
+      await Promise.all(orderIds.map((orderId) => startOrSignalTransfer(client, taskQueue, shop.shopId, orderId)));
+      const states = await Promise.all(orderIds.map((orderId) => waitForTransferStatus(client, shop.shopId, orderId, 'Invoiced', 60_000)));
+      assert.deepEqual(states.map((state) => state.status), orderIds.map(() => 'Invoiced'));
+    }, { taskQueue, tuning: { maxConcurrentWorkflowTaskExecutions: 2 } });
   });
 });
