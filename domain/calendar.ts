@@ -2,11 +2,14 @@
  * Dates as Tripletex and Norwegian accounting see them: calendar days in Europe/Oslo, written
  * YYYY-MM-DD. A UTC date would put an order placed at 00:30 in Oslo on the previous day.
  */
-const OSLO_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
+let osloDay: Intl.DateTimeFormat | undefined;
 
 /** The calendar day in Oslo at the given instant, as YYYY-MM-DD. */
 export function osloDate(instant: Date): string {
-  return OSLO_DAY.format(instant);
+  // Made on first use, not at module load: the workflow sandbox loads this module again for
+  // every workflow it starts, and most never ask for a date.
+  osloDay ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return osloDay.format(instant);
 }
 
 /** YYYY-MM-DD plus a number of days (calendar arithmetic, no time zone involved). */
