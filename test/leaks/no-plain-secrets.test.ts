@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { ALL_KINDS, TOKEN_KINDS, describeFindings, payloadEncodings, scanLog, scanProto, unencryptedPayloads, type Finding } from '../support/leak-scan';
@@ -119,7 +119,12 @@ test('no history of the run holds a token, an e-mail or a customer name in plain
   }
 });
 
-test('no log line of the debug-level run holds a token or an e-mail', { skip: logFile ? false : 'run by scripts/run-tests.ts only' }, () => {
+test('no log line of the debug-level run holds a token or an e-mail', { skip: logFile ? false : 'run by scripts/run-tests.ts only' }, (t) => {
+  // A run of a few files that log nothing (unit tests) leaves no file; the whole suite must.
+  if (!existsSync(logFile!) && process.env.LEAK_SCAN_WHOLE_SUITE !== '1') {
+    t.skip('no test of this partial run wrote a log line');
+    return;
+  }
   const text = readFileSync(logFile!, 'utf8');
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   assert.ok(lines.length > 0, `the run wrote no log lines to ${logFile}`);
