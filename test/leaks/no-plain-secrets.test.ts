@@ -40,6 +40,10 @@ test('self-check: the scan finds a planted token, e-mail and name, and nothing i
   // A payload the codec did not encrypt is a finding whatever it holds; a search attribute is not.
   assert.deepEqual(unencryptedPayloads(planted, 'workflow planted').map((finding) => finding.where), ['workflow planted history.events.workflowExecutionStartedEventAttributes.input.payloads']);
   assert.deepEqual(unencryptedPayloads({ searchAttributes: { indexedFields: { ShopId: { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"demo-shop"') } } } }, 'sa'), []);
+  // Ciphertext is not read as text (random bytes can look like "ECs%@yM.yN"); the same bytes unencrypted are.
+  const lookalike = Buffer.from('\u0001ECs%@yM.yN\u0002');
+  assert.deepEqual(scanProto({ result: { metadata: { encoding: Buffer.from('binary/encrypted') }, data: lookalike } }, 'encrypted'), []);
+  assert.equal(scanProto({ result: { metadata: { encoding: Buffer.from('json/plain') }, data: lookalike } }, 'plain').length > 0, true);
 
   const log = [
     '{"level":20,"msg":"GET /orders/7","headers":{"authorization":"[REDACTED]"}}',

@@ -90,7 +90,17 @@ export function textsOf(value: unknown, at = ''): Array<{ path: string; text: st
   }
   if (isLong(value)) return [];
   if (Array.isArray(value)) return value.flatMap((item, index) => textsOf(item, `${at}[${index}]`));
+  if (isEncryptedPayload(value)) {
+    // Ciphertext is random bytes: read as text, one payload in thousands holds something shaped
+    // like x@y.zz. Whether payloads are encrypted is checked by unencryptedPayloads.
+    return textsOf((value as { metadata: unknown }).metadata, at ? `${at}.metadata` : 'metadata');
+  }
   return Object.entries(value).flatMap(([key, item]) => [{ path: `${at}.${key}(key)`, text: key }, ...textsOf(item, at ? `${at}.${key}` : key)]);
+}
+
+function isEncryptedPayload(value: object): boolean {
+  const { metadata, data } = value as { metadata?: { encoding?: unknown }; data?: unknown };
+  return data instanceof Uint8Array && metadata?.encoding instanceof Uint8Array && Buffer.from(metadata.encoding).toString('utf8') === 'binary/encrypted';
 }
 
 /** Scans one raw proto object; `where` names it, each finding adds the field path. */
