@@ -13,7 +13,7 @@ import { formatNumberingChange, formatRotation, numberingOptionsSchema, rotateOp
 import { formatShops, runShops } from './commands/shops-command';
 import { backfillOptionsSchema, exitCodeForBackfill, runBackfill } from './commands/backfill-command';
 import { formatReconciliationReport, reconcileOptionsSchema, reconciliationExitCode, runReconcile } from './commands/reconcile-command';
-import { shopIdSchema } from '../common/ids';
+import { shopIdSchema } from '../common/id-schemas';
 import {
   exitCodeForTransfer, formatTransferState, retryOptionsSchema, runRetry, runStatus, runTransfer, transferOptionsSchema,
 } from './commands/transfer-commands';

@@ -1,13 +1,8 @@
 /**
  * Identifiers that must be derived the same way everywhere: workflow ids are the first layer of
- * "exactly once" (Temporal refuses a second running workflow with the same id).
+ * "exactly once" (Temporal refuses a second running workflow with the same id). Workflows import
+ * this module, so it imports nothing: the validation (zod) is in common/id-schemas.ts.
  */
-import { z } from 'zod';
-
-/** A shop id as used in workflow ids, search attributes and webhook URLs. */
-export const shopIdSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a shop id is 1-63 lower-case letters, digits or dashes, starting with a letter or digit');
 
 export function onboardingWorkflowId(shopId: string): string {
   return `onboarding-${shopId}`;

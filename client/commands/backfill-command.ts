@@ -11,7 +11,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { Presets, SingleBar } from 'cli-progress';
 import { z } from 'zod';
 import type { Config } from '../../common/config';
-import { shopIdSchema } from '../../common/ids';
+import { shopIdSchema } from '../../common/id-schemas';
 import { ShopIdKey } from '../../common/search-attributes';
 import { connectTemporalClient } from '../../common/temporal-client';
 import type { BackfillInput, BackfillProgress, backfillShop } from '../../workflows/backfill-workflow';

@@ -9,7 +9,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Workf
 import { TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod';
 import type { Config } from '../../common/config';
-import { onboardingWorkflowId, shopIdSchema } from '../../common/ids';
+import { shopIdSchema } from '../../common/id-schemas';
+import { onboardingWorkflowId } from '../../common/ids';
 import { ShopIdKey } from '../../common/search-attributes';
 import { connectTemporalClient } from '../../common/temporal-client';
 import type { OnboardingState } from '../../workflows';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { z } from 'zod';
 import type { Config } from '../../common/config';
-import { shopIdSchema } from '../../common/ids';
+import { shopIdSchema } from '../../common/id-schemas';
 import { manualReconciliationWorkflowId } from '../../common/reconciliation-schedule';
 import { ShopIdKey } from '../../common/search-attributes';
 import { connectTemporalClient } from '../../common/temporal-client';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Config } from '../../common/config';
-import { shopIdSchema } from '../../common/ids';
+import { shopIdSchema } from '../../common/id-schemas';
 import { connectTemporalClient } from '../../common/temporal-client';
 import type { ChangeNumberingOutcome, OffboardOutcome, RotateCredentialsOutcome } from '../../workflows';
 import { CliError, EXIT_CODES } from '../cli-error';

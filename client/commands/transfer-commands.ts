@@ -6,7 +6,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../common/config';
-import { shopIdSchema } from '../../common/ids';
+import { shopIdSchema } from '../../common/id-schemas';
 import { connectTemporalClient } from '../../common/temporal-client';
 import { retryTransfer, retryTransfersNeedingAttention, startOrSignalTransfer, transferStatus } from '../../common/transfers';
 import type { TransferState } from '../../workflows';
