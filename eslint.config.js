@@ -11,7 +11,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', '.tmp/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.data/**', '.tmp/**', 'dist/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: {

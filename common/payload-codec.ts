@@ -76,8 +76,19 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 }
 
-/** This module's sibling that the worker, its bundle and every client load as failure converter. */
-export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+/** Where the build (scripts/build.ts) writes the failure converter, relative to dist/. */
+export const BUILT_FAILURE_CONVERTER = 'common/failure-converter.cjs';
+
+/**
+ * This module's sibling that the worker, its bundle and every client load as failure converter.
+ * The SDK require()s it by path, so the compiled processes need it as JavaScript: from source
+ * (tsx) it is failure-converter.ts beside this file; in the build this module is inlined into an
+ * entry point one folder below dist/ (dist/worker/main.js...), and the converter is compiled to
+ * BUILT_FAILURE_CONVERTER (CommonJS, which any Node 20 can require).
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(import.meta.url.endsWith('.ts')
+  ? new URL('./failure-converter.ts', import.meta.url)
+  : new URL(`../${BUILT_FAILURE_CONVERTER}`, import.meta.url));
 
 /** What a codec needs from the configuration. */
 export type PayloadKeyConfig = Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'PAYLOAD_ENCRYPTION_KEY_ID'> &

@@ -3,6 +3,7 @@
  * payload codec, and the workflows (bundled from workflows/index.ts, or a prebuilt bundle).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -17,10 +18,15 @@ import { summarizeTransferStates } from '../activities/backfill-activities';
 import { registerOrUpdateShop, retryTransfer, retryTransfersInStatus, startOrSignalTransfer, transfersInFlight, updateShop } from '../common/transfers';
 import { deleteReconciliationSchedule, ensureReconciliationSchedule, readTransferStates } from '../common/reconciliation-schedule';
 import { shopWorkflowId } from '../common/ids';
-import type { Config } from '../common/config';
+import { ConfigError, type Config } from '../common/config';
 import type { Logger } from '../common/logger';
 import { installTemporalRuntimeLogger } from './runtime-logger';
 
+/**
+ * The workflows' source, which the worker bundles when it starts without a prebuilt bundle. The
+ * compiled worker (dist/, scripts/build.ts) has no sources beside it: it needs
+ * TEMPORAL_WORKFLOW_BUNDLE.
+ */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface CreateWorkerOptions {
@@ -55,8 +61,9 @@ export interface WorkerTuning {
  * covers what a backfill has in flight, and an idle transfer that wakes later is replayed from
  * its short history. The price is in bursts: with more than 200 transfers waiting for an activity
  * slot at once, evicted ones are replayed (1,000 webhooks at once: about a fifth fewer orders a
- * second than with 500 or more; 500 cost about 110 MiB more over a 3,000-order backfill).
- * BENCHMARKS.md has the figures.
+ * second than with 500 or more; 500 cost about 110 MiB more over a 3,000-order backfill, when
+ * each cached workflow still carried its own zod: about 80 KB each without it, 100 instead of 200
+ * saved 30 MiB over 2,000 orders). BENCHMARKS.md has the figures.
  */
 export const DEFAULT_WORKER_TUNING: Partial<WorkerTuning> = {
   maxCachedWorkflows: 200,
@@ -120,6 +127,9 @@ export function createActivityDeps(config: Config, logger: Logger, temporal: Cli
 
 export async function createWorker(options: CreateWorkerOptions): Promise<{ worker: Worker; connection: { close(): Promise<void> } }> {
   const { config, logger } = options;
+  if (!options.workflowBundle && !existsSync(WORKFLOWS_PATH)) {
+    throw new ConfigError([`TEMPORAL_WORKFLOW_BUNDLE: must be set for the compiled worker, which cannot bundle workflows/ (no ${WORKFLOWS_PATH}); \`npm run build\` writes dist/workflow-bundle.js`]);
+  }
   installTemporalRuntimeLogger(logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   // Activities read shop records from the shops' workflows through this client.

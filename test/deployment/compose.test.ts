@@ -268,17 +268,18 @@ function dockerfileProblems(text: string): string[] {
     if (sources.some((source) => source === '.' || source === './' || source === '*')) problems.push(`the runtime stage copies the whole context (${copy.keyword} ${copy.args}): only what runs`);
   }
   const cmd = runtime.instructions.filter((i) => i.keyword === 'CMD').at(-1);
-  if (!cmd || !words(cmd.args).includes('worker/main.ts')) problems.push('the default command must run the worker (worker/main.ts)');
+  if (!cmd || !words(cmd.args).includes('dist/worker/main.js')) problems.push('the default command must run the worker (dist/worker/main.js)');
   return problems;
 }
 
-/** The folders the runtime stage copies from the build context. */
-function copiedFolders(text: string): Set<string> {
-  const runtime = parseDockerfile(text).at(-1);
+/** The folders a stage copies from the build context (`from`: another stage's name, for COPY --from=<it>). */
+function copiedFolders(stage: Stage | undefined, from?: string): Set<string> {
   const folders = new Set<string>();
-  for (const copy of runtime?.instructions ?? []) {
-    if (copy.keyword !== 'COPY' || copy.args.includes('--from=')) continue;
-    for (const source of words(copy.args).filter((word) => !word.startsWith('--')).slice(0, -1)) folders.add(source.replace(/\/$/, ''));
+  for (const copy of stage?.instructions ?? []) {
+    if (copy.keyword !== 'COPY') continue;
+    const source = /--from=(\S+)/.exec(copy.args)?.[1];
+    if (source !== from) continue;
+    for (const word of words(copy.args).filter((word) => !word.startsWith('--')).slice(0, -1)) folders.add(word.replace(/^\/app\//, '').replace(/\/$/, ''));
   }
   return folders;
 }
@@ -388,15 +389,20 @@ test('each app service starts with a valid configuration once the required secre
   );
   assert.ok(environmentOf(compose.services['temporal-ui'] ?? {}).TEMPORAL_CODEC_ENDPOINT, 'the UI decodes through the codec server');
   const command = [compose.services['codec-server']?.command ?? []].flat().join(' ');
-  assert.match(command, /client\/codec-server-main\.ts/);
+  assert.match(command, /dist\/client\/codec-server-main\.js/);
 });
 
-test('every command the services run exists and its folder is in the image', () => {
-  const folders = copiedFolders(dockerfile);
-  const entries = ['worker/main.ts', ...APP_SERVICES.flatMap((name) => [compose.services[name]?.command ?? []].flat().filter((word) => word.endsWith('.ts')))];
+test('every command the services run is compiled from a source that exists, and dist/ is in the image', () => {
+  const stages = parseDockerfile(dockerfile);
+  const build = stages.find((stage) => stage.instructions.some((i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args)));
+  assert.ok(build?.name, 'a named stage runs npm run build');
+  assert.ok(copiedFolders(stages.at(-1), build.name).has('dist'), 'the runtime stage copies dist/ from the build stage');
+  const sources = copiedFolders(build);
+  const entries = ['dist/worker/main.js', ...APP_SERVICES.flatMap((name) => [compose.services[name]?.command ?? []].flat().filter((word) => word.startsWith('dist/')))];
   for (const entry of entries) {
-    assert.ok(existsSync(path.join(ROOT, entry)), `${entry} exists`);
-    assert.ok(folders.has(entry.split('/')[0] ?? ''), `${entry}: its folder is copied into the runtime stage`);
+    const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+    assert.ok(existsSync(path.join(ROOT, source)), `${entry}: ${source} exists`);
+    assert.ok(sources.has(source.split('/')[0] ?? ''), `${entry}: ${source}'s folder is copied into the build stage`);
   }
 });
 
@@ -482,7 +488,7 @@ CMD ["npx", "tsx", "client/webhook-receiver-main.ts"]
   for (const expected of [/multi-stage/, /FROM node:latest/, /npm ci/, /production dependencies only/, /non-root USER/, /NODE_ENV=production/, /HEALTHCHECK/, /whole context/, /run the worker/]) {
     assert.ok(problems.some((problem) => expected.test(problem)), `reports ${expected}: ${problems.join(' | ')}`);
   }
-  assert.deepEqual(dockerfileProblems('FROM node:20.20.2-slim AS build\nRUN npm ci \\\n  --omit=dev\nFROM node:20.20.2-slim\nENV NODE_ENV=production\nCOPY --from=build /app/node_modules ./node_modules\nUSER 0\nCMD ["node", "worker/main.ts"]\n'), [
+  assert.deepEqual(dockerfileProblems('FROM node:20.20.2-slim AS build\nRUN npm ci \\\n  --omit=dev\nFROM node:20.20.2-slim\nENV NODE_ENV=production\nCOPY --from=build /app/node_modules ./node_modules\nUSER 0\nCMD ["node", "dist/worker/main.js"]\n'), [
     'the runtime stage must switch to a non-root USER',
   ]);
 });
