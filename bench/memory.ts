@@ -1,7 +1,9 @@
 /**
- * Benchmark: the worker's memory over a long backfill (issue 9 §1). The worker runs as it ships
- * (worker/create-worker.ts, bundling the workflows when it starts, as `npm run worker` does) in
- * its own process, alone (no webhook receiver); N completed orders are backfilled by the
+ * Benchmark: the worker's memory over a long backfill (issue 9 §1). The worker (the real one,
+ * worker/create-worker.ts) runs in its own process, alone (no webhook receiver): by default as
+ * `npm run worker` runs it (TypeScript through tsx, bundling the workflows when it starts); with
+ * --as-shipped as the image runs it (compiled JavaScript on plain node, the workflows bundled
+ * beforehand, the Dockerfile's environment: see below). N completed orders are backfilled by the
  * product's backfill workflow. The worker's resident set is read from /proc/<pid>/status every
  * second (VmRSS); its peak is the kernel's own high-water mark (VmHWM, which no sampling can
  * miss), reset when the backfill starts (clear_refs), so the start-up peak (bundling) is
@@ -9,19 +11,27 @@
  * refunds), so the worker's workflow cache fills up as the backfill goes.
  *
  * Options try what the process is started with: a workflow bundle made beforehand, a V8 heap
- * limit, fewer malloc arenas, another cache size.
+ * limit, fewer malloc arenas, another cache size. --as-shipped takes the process's settings from
+ * the Dockerfile's runtime stage itself (bench/lib/image.ts: its ENV, Node's flags in its CMD),
+ * so it measures what ships; the worker child (bench/lib/worker-child.ts) is compiled as
+ * `npm run build` compiles the worker (scripts/compile.ts), and the workflows bundled as the
+ * build bundles them, both into a folder under .tmp/ for the run. The other options then
+ * override the Dockerfile's settings, to try new ones before writing them there.
  *
  * Usage: npm run bench:memory -- [--orders N] [--concurrency C] [--max-cached-workflows N] [--prebuilt-bundle]
- *        [--worker-heap-mib M] [--malloc-arena-max A] [--quick]
+ *        [--worker-heap-mib M] [--malloc-arena-max A] [--worker-node-flags "F..."] [--as-shipped] [--quick]
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { runBackfill, seedHistory } from './lib/backfill';
-import { markdownTable, processMemory, resetPeakMemory, round, writeResult } from './lib/report';
-import { startStack, type BenchShop } from './lib/stack';
+import { readImageWorkerSettings } from './lib/image';
+import { markdownTable, processCpuSeconds, processMemory, resetPeakMemory, round, writeResult } from './lib/report';
+import { startStack, type BenchShop, type StackOptions } from './lib/stack';
+import { REPO_ROOT } from '../common/temporal-cli';
+import { compile } from '../scripts/compile';
 import { writeWorkflowBundle } from '../worker/workflow-bundle';
 
 const optionsSchema = z.object({
@@ -35,23 +45,85 @@ const optionsSchema = z.object({
   workerHeapMib: z.coerce.number().int().min(64).optional(),
   /** MALLOC_ARENA_MAX of the worker process (glibc's malloc arenas; fewer hold less freed memory). */
   mallocArenaMax: z.coerce.number().int().min(1).optional(),
+  /** More Node/V8 flags for the worker process, after the others (e.g. `--max-semi-space-size=4`). */
+  workerNodeFlags: z.string().trim().min(1).transform((flags) => flags.split(/\s+/)).optional(),
+  /** The worker as the image runs it: compiled, plain node, the Dockerfile's environment and node flags. */
+  asShipped: z.boolean(),
 });
 type MemoryOptions = z.infer<typeof optionsSchema>;
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-async function runMemory(options: MemoryOptions): Promise<Record<string, unknown>> {
-  let workflowBundle: string | undefined;
-  if (options.prebuiltBundle) {
-    say('Bundling the workflows beforehand (worker/workflow-bundle.ts)...');
-    workflowBundle = await writeWorkflowBundle(path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')), 'workflow-bundle.js'));
+/** How the worker process is started: its stack options, and what to print and record of it. */
+interface WorkerProcess {
+  stack: Partial<StackOptions>;
+  description: { workflowBundle: string; heapLimit: string; mallocArenaMax: string; runs: string };
+  cleanup(): void;
+}
+
+async function workerProcess(options: MemoryOptions): Promise<WorkerProcess> {
+  const arenaOverride: Record<string, string> = options.mallocArenaMax !== undefined ? { MALLOC_ARENA_MAX: String(options.mallocArenaMax) } : {};
+  if (!options.asShipped) {
+    let workflowBundle: string | undefined;
+    if (options.prebuiltBundle) {
+      say('Bundling the workflows beforehand (worker/workflow-bundle.ts)...');
+      workflowBundle = await writeWorkflowBundle(path.join(mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-')), 'workflow-bundle.js'));
+    }
+    return {
+      stack: {
+        ...(workflowBundle ? { workflowBundle } : {}),
+        ...(options.workerHeapMib !== undefined ? { workerHeapMiB: options.workerHeapMib } : {}),
+        workerEnv: arenaOverride,
+        workerNodeArgs: options.workerNodeFlags ?? [],
+      },
+      description: {
+        runs: 'TypeScript through tsx (as `npm run worker`)',
+        workflowBundle: workflowBundle ? 'prebuilt (TEMPORAL_WORKFLOW_BUNDLE)' : 'bundled when the worker starts',
+        heapLimit: `${options.workerHeapMib !== undefined ? `--max-old-space-size=${options.workerHeapMib}` : 'Node default'}${options.workerNodeFlags ? `; ${options.workerNodeFlags.join(' ')}` : ''}`,
+        mallocArenaMax: String(options.mallocArenaMax ?? 'glibc default'),
+      },
+      cleanup: () => undefined,
+    };
   }
+  const image = readImageWorkerSettings();
+  // Under the repository, so the compiled child finds node_modules and package.json's "type": "module", as dist/ does.
+  mkdirSync(path.join(REPO_ROOT, '.tmp'), { recursive: true });
+  const dir = mkdtempSync(path.join(REPO_ROOT, '.tmp', 'bench-as-shipped-'));
+  say(`Compiling the worker child and bundling the workflows as \`npm run build\` does (${path.relative(REPO_ROOT, dir)})...`);
+  const [workerChild] = await compile(dir, [{ source: 'bench/lib/worker-child.ts', out: 'bench/worker-child' }]);
+  const workflowBundle = await writeWorkflowBundle(path.join(dir, 'workflow-bundle.js'));
+  // The image's environment, with this run's bundle in place of the image's path.
+  const { TEMPORAL_WORKFLOW_BUNDLE: _imagePath, ...imageEnv } = image.env;
+  const env: Record<string, string> = { ...imageEnv, ...arenaOverride };
+  if (options.workerHeapMib !== undefined) {
+    env.NODE_OPTIONS = [...(env.NODE_OPTIONS ?? '').split(/\s+/).filter((flag) => flag !== '' && !flag.startsWith('--max-old-space-size')), `--max-old-space-size=${options.workerHeapMib}`].join(' ');
+  }
+  return {
+    stack: { workerChild: workerChild!, workflowBundle, workerEnv: env, workerNodeArgs: [...image.nodeArgs, ...options.workerNodeFlags ?? []] },
+    description: {
+      runs: `compiled, plain node, as the Dockerfile's CMD runs ${image.script}${image.nodeArgs.length > 0 ? ` (${image.nodeArgs.join(' ')})` : ''}`,
+      workflowBundle: 'prebuilt (TEMPORAL_WORKFLOW_BUNDLE)',
+      heapLimit: `NODE_OPTIONS=${env.NODE_OPTIONS ?? ''}${options.workerHeapMib !== undefined ? ' (overrides the Dockerfile)' : ''}${options.workerNodeFlags ? `; then ${options.workerNodeFlags.join(' ')}` : ''}`,
+      mallocArenaMax: `${env.MALLOC_ARENA_MAX ?? 'glibc default'}${options.mallocArenaMax !== undefined ? ' (overrides the Dockerfile)' : ''}`,
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function runMemory(options: MemoryOptions): Promise<Record<string, unknown>> {
+  const worker = await workerProcess(options);
+  try {
+    return await measure(options, worker);
+  } finally {
+    worker.cleanup();
+  }
+}
+
+async function measure(options: MemoryOptions, worker: WorkerProcess): Promise<Record<string, unknown>> {
   const stack = await startStack({
     label: 'memory', shopIds: ['bench-memory'], receiver: false, say,
     ...(options.maxCachedWorkflows !== undefined ? { tuning: { maxCachedWorkflows: options.maxCachedWorkflows } } : {}),
-    ...(workflowBundle ? { workflowBundle } : {}),
-    ...(options.workerHeapMib !== undefined ? { workerHeapMiB: options.workerHeapMib } : {}),
-    ...(options.mallocArenaMax !== undefined ? { workerEnv: { MALLOC_ARENA_MAX: String(options.mallocArenaMax) } } : {}),
+    ...worker.stack,
   });
   try {
     const shop = stack.shops[0] as BenchShop;
@@ -60,6 +132,7 @@ async function runMemory(options: MemoryOptions): Promise<Record<string, unknown
     const pid = stack.worker.pid;
     const atStart = processMemory(pid);
     const peakReset = resetPeakMemory(pid);
+    const cpuAtStart = processCpuSeconds(pid);
     const samples: Array<{ seconds: number; rssMiB: number; settled: number; mainHeapUsedMiB?: number; mainHeapTotalMiB?: number }> = [];
     let settled = 0;
     const startedAt = Date.now();
@@ -96,6 +169,8 @@ async function runMemory(options: MemoryOptions): Promise<Record<string, unknown
       });
       const atEnd = processMemory(pid);
       if (!atEnd) throw new Error(`cannot read /proc/${pid}/status (Linux only)`);
+      // The worker's CPU per order: what a smaller heap or cache costs, which orders/s on a shared machine hides.
+      const cpuSeconds = processCpuSeconds(pid) - cpuAtStart;
       const peak = atEnd.peakRssMiB;
       // The RSS after each tenth of the orders settled: how it grows with the number of open transfers.
       const byTenth = Array.from({ length: 10 }, (_, index) => {
@@ -105,7 +180,12 @@ async function runMemory(options: MemoryOptions): Promise<Record<string, unknown
       });
       const result = {
         options,
-        backfill: { found: run.progress.found, transferred: run.progress.transferred, parked: run.progress.parked, failed: run.progress.failed, seconds: round((run.finishedAtMs - run.startedAtMs) / 1000, 1) },
+        backfill: {
+          found: run.progress.found, transferred: run.progress.transferred, parked: run.progress.parked, failed: run.progress.failed, seconds: round((run.finishedAtMs - run.startedAtMs) / 1000, 1),
+          ordersPerSecond: round(run.progress.found / ((run.finishedAtMs - run.startedAtMs) / 1000), 1),
+          workerCpuSeconds: round(cpuSeconds, 1),
+          workerCpuMsPerOrder: round((cpuSeconds * 1000) / run.progress.found, 1),
+        },
         worker: {
           /** Start-up (bundling the workflows) and onboarding, before the backfill. */
           peakBeforeBackfillMiB: round(atStart?.peakRssMiB ?? Number.NaN, 1),
@@ -115,16 +195,14 @@ async function runMemory(options: MemoryOptions): Promise<Record<string, unknown
           peakIsLifetime: !peakReset,
           rssAtEndMiB: round(atEnd.rssMiB, 1),
           maxCachedWorkflows: options.maxCachedWorkflows ?? 'as shipped',
-          workflowBundle: options.prebuiltBundle ? 'prebuilt (TEMPORAL_WORKFLOW_BUNDLE)' : 'bundled when the worker starts',
-          heapLimit: options.workerHeapMib !== undefined ? `--max-old-space-size=${options.workerHeapMib}` : 'Node default',
-          mallocArenaMax: options.mallocArenaMax ?? 'glibc default',
+          ...worker.description,
         },
         target: { peakRssBelowMiB: 300, met: peak < 300 },
         byTenth,
         samples,
       };
-      console.log(`\nWorker memory over a backfill of ${run.progress.found} orders (${options.concurrency} in flight, ${result.backfill.seconds} s)`);
-      console.log(`Worker: ${result.worker.workflowBundle}; maxCachedWorkflows ${result.worker.maxCachedWorkflows}; heap ${result.worker.heapLimit}; MALLOC_ARENA_MAX ${result.worker.mallocArenaMax}\n`);
+      console.log(`\nWorker memory over a backfill of ${run.progress.found} orders (${options.concurrency} in flight, ${result.backfill.seconds} s, ${result.backfill.ordersPerSecond} orders/s; worker CPU ${result.backfill.workerCpuMsPerOrder} ms an order)`);
+      console.log(`Worker: ${result.worker.runs}; ${result.worker.workflowBundle}; maxCachedWorkflows ${result.worker.maxCachedWorkflows}; heap ${result.worker.heapLimit}; MALLOC_ARENA_MAX ${result.worker.mallocArenaMax}\n`);
       console.log(markdownTable(
         ['worker RSS', 'MiB'],
         [
@@ -156,17 +234,19 @@ async function main(): Promise<void> {
     .option('--prebuilt-bundle', 'the worker loads a workflow bundle made beforehand (TEMPORAL_WORKFLOW_BUNDLE) instead of bundling when it starts')
     .option('--worker-heap-mib <n>', 'V8 old-space limit of the worker process (--max-old-space-size)')
     .option('--malloc-arena-max <n>', 'MALLOC_ARENA_MAX for the worker process')
+    .option('--worker-node-flags <flags>', 'more Node/V8 flags for the worker process, space-separated (e.g. "--max-semi-space-size=4")')
+    .option('--as-shipped', 'the worker as the image runs it: compiled, plain node, the Dockerfile\'s ENV and CMD flags (the options above override them)')
     .option('--quick', 'small size: 1,000 orders')
     .parse();
   const raw = program.opts<Record<string, string | boolean | undefined>>();
   const quick = raw.quick === true && program.getOptionValueSource('orders') !== 'cli';
   const options = optionsSchema.parse({
-    orders: quick ? 1_000 : raw.orders, concurrency: raw.concurrency, maxCachedWorkflows: raw.maxCachedWorkflows, prebuiltBundle: raw.prebuiltBundle === true, workerHeapMib: raw.workerHeapMib, mallocArenaMax: raw.mallocArenaMax,
+    orders: quick ? 1_000 : raw.orders, concurrency: raw.concurrency, maxCachedWorkflows: raw.maxCachedWorkflows, prebuiltBundle: raw.prebuiltBundle === true, workerHeapMib: raw.workerHeapMib, mallocArenaMax: raw.mallocArenaMax, workerNodeFlags: raw.workerNodeFlags, asShipped: raw.asShipped === true,
   });
   const result = await runMemory(options);
-  // A run with the process started otherwise than as shipped keeps the shipped figures' file.
-  const variant = options.prebuiltBundle || options.workerHeapMib !== undefined || options.mallocArenaMax !== undefined || options.maxCachedWorkflows !== undefined;
-  say(`Wrote ${writeResult(variant ? 'memory-variant' : 'memory', result)}`);
+  // Each way of starting the worker as it runs (`npm run worker`, the image) keeps its own file; a tried variant does not overwrite either.
+  const variant = options.prebuiltBundle || options.workerHeapMib !== undefined || options.mallocArenaMax !== undefined || options.maxCachedWorkflows !== undefined || options.workerNodeFlags !== undefined;
+  say(`Wrote ${writeResult(variant ? 'memory-variant' : options.asShipped ? 'memory-as-shipped' : 'memory', result)}`);
 }
 
 main().then(() => process.exit(0), (error: unknown) => {

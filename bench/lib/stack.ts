@@ -92,6 +92,10 @@ export interface StackOptions {
   workerHeapMiB?: number;
   /** More environment for the worker process only (e.g. MALLOC_ARENA_MAX). */
   workerEnv?: Record<string, string>;
+  /** The worker child compiled to JavaScript (bench/memory.ts --as-shipped), run with plain node; default worker-child.ts through tsx. */
+  workerChild?: string;
+  /** Node's flags for the worker process before the heap limit (an image's CMD may carry some). */
+  workerNodeArgs?: string[];
   /** Starts the Temporal server; default an in-memory dev server (experiments pass their own). */
   startServer?: () => Promise<DevServer>;
   /** Progress lines (stderr). */
@@ -138,9 +142,9 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
     const config = loadConfig(env);
     tripletex.admin.createConsumerToken(config.TRIPLETEX_CONSUMER_TOKEN);
 
-    options.say('Starting the worker process (it bundles the workflows first)...');
+    options.say(`Starting the worker process${options.workflowBundle ? '' : ' (it bundles the workflows first)'}...`);
     const childOptions: WorkerChildOptions = { receiver: options.receiver ?? true, ...(options.tuning ? { tuning: options.tuning } : {}) };
-    const { handle: worker, ready } = forkChild(WORKER_CHILD, [JSON.stringify(childOptions)], { ...env, ...options.workerEnv }, options.workerHeapMiB ? [`--max-old-space-size=${options.workerHeapMiB}`] : []);
+    const { handle: worker, ready } = forkChild(options.workerChild ?? WORKER_CHILD, [JSON.stringify(childOptions)], { ...env, ...options.workerEnv }, [...options.workerNodeArgs ?? [], ...(options.workerHeapMiB ? [`--max-old-space-size=${options.workerHeapMiB}`] : [])]);
     cleanups.push(() => worker.stop());
     const { receiverUrl } = await ready as { receiverUrl?: string };
     const client = await connectTemporalClient(config);
@@ -188,13 +192,14 @@ export async function startStack(options: StackOptions): Promise<BenchStack> {
 }
 
 /**
- * Forks a TypeScript entry point (through tsx) with IPC; `ready` resolves with the first
- * `{type: 'ready'}` message, or rejects when the child exits first.
+ * Forks an entry point with IPC: TypeScript through tsx, compiled JavaScript with plain node.
+ * `ready` resolves with the first `{type: 'ready'}` message, or rejects when the child exits first.
  */
 export function forkChild(entry: string, args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []): { handle: ChildHandle; ready: Promise<Record<string, unknown>> } {
   // BENCH_CPU_PROF_DIR: write a V8 CPU profile of each child there (open it in Chrome's DevTools).
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
-  const child = fork(entry, args, { execArgv: [...nodeOptions, '--import', 'tsx', ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = fork(entry, args, { execArgv: [...nodeOptions, ...loader, ...profile], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // If this process dies first, do not leave the child behind.
   const killOnExit = () => child.kill('SIGKILL');
