@@ -19,6 +19,7 @@ import { startMystoreSandboxForTest } from '../support/mystore-sandbox';
 import { startTripletexSandboxForTest } from '../support/tripletex-sandbox';
 import { createTestShop, registerTestShop, waitForTransferStatus, type TestShop } from '../support/transfer-fixture';
 import { withWorker } from '../support/temporal';
+import { osloDate } from '../../domain/calendar';
 import { recordHistoryIfAsked } from '../support/record-history';
 
 const tripletex = await startTripletexSandboxForTest();
@@ -35,7 +36,8 @@ function shopInMode(numbering?: ShopNumbering, nextInvoiceNumber?: number): Test
   return shop;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+// The day in Oslo, as the transfers date their invoices (a UTC date is yesterday's from 23:00 or 22:00 UTC).
+const today = () => osloDate(new Date());
 const invoicesOf = (shop: TestShop) => admin.listInvoices(shop.companyId);
 const invoicesFor = (shop: TestShop, orderId: string) => invoicesOf(shop).filter((invoice) => invoice.reference === `mystore:${shop.shopId}:${orderId}` && !invoice.isCreditNote);
 
