@@ -22,7 +22,8 @@ const SCRIPTS: Record<BenchmarkName, { file: string; result: string }> = {
   throughput: { file: 'throughput.ts', result: 'throughput' },
   'rate-limit': { file: 'rate-limit.ts', result: 'rate-limit' },
   latency: { file: 'latency.ts', result: 'latency' },
-  memory: { file: 'memory.ts', result: 'memory' },
+  // As the image runs the worker: the figure the target is about (BENCHMARKS.md, Memory).
+  memory: { file: 'memory.ts', result: 'memory-as-shipped' },
 };
 
 const program = new Command()
@@ -61,7 +62,7 @@ function flagsFor(name: BenchmarkName): string[] {
     case 'throughput': return [...quick, ...pass('--orders', 'throughputOrders'), ...pass('--concurrency', 'concurrency'), ...pass('--rounds', 'rounds')];
     case 'rate-limit': return [...quick, ...pass('--orders', 'rateLimitOrders'), ...pass('--tripletex-rate', 'tripletexRate'), ...pass('--tripletex-window', 'tripletexWindow'), ...pass('--mystore-per-minute', 'mystorePerMinute')];
     case 'latency': return [...quick, ...pass('--sequential', 'latencySequential'), ...pass('--load-orders', 'latencyLoadOrders'), ...pass('--load-rate', 'latencyLoadRate')];
-    case 'memory': return [...quick, ...pass('--orders', 'memoryOrders')];
+    case 'memory': return ['--as-shipped', ...quick, ...pass('--orders', 'memoryOrders')];
   }
 }
 
