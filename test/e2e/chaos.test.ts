@@ -49,7 +49,10 @@ test('under faults, worker kills and a Temporal server crash, every order gets e
   assert.ok(result.kills.worker >= 1, 'the worker was SIGKILLed');
   assert.ok(result.kills.worker <= 2, '--max-kills holds');
   assert.equal(result.kills.temporalServer, 1);
-  assert.ok(result.webhooks.failed > 0, 'webhooks that met the Temporal outage failed, and were delivered again');
+  assert.ok((result.kills.temporalServerDownSeconds ?? 0) > 0, 'the Temporal server was down while orders were placed');
+  // Webhooks that meet the outage may be refused (then Mystore delivers them again) or ride it
+  // out on the Temporal client's own retries: the receiver needs only the server, so a refused
+  // webhook is not guaranteed; that none was lost is the exactly-once count above.
   for (const api of ['tripletex', 'mystore'] as const) {
     const injected = Object.values(result.faults[api]).reduce((sum, n) => sum + n, 0);
     assert.ok(injected > 0, `faults were injected into the ${api} sandbox`);
