@@ -98,9 +98,17 @@ export function textsOf(value: unknown, at = ''): Array<{ path: string; text: st
   return Object.entries(value).flatMap(([key, item]) => [{ path: `${at}.${key}(key)`, text: key }, ...textsOf(item, at ? `${at}.${key}` : key)]);
 }
 
+/** What the payload codec writes as a payload's encoding (common/payload-codec.ts). */
+const ENCRYPTED = 'binary/encrypted';
+
+/** A Temporal payload's `metadata.encoding` as text; undefined for anything that is not a payload. */
+function payloadEncodingOf(value: object): string | undefined {
+  const encoding = (value as { metadata?: Record<string, unknown> }).metadata?.encoding;
+  return encoding instanceof Uint8Array ? Buffer.from(encoding).toString('utf8') : undefined;
+}
+
 function isEncryptedPayload(value: object): boolean {
-  const { metadata, data } = value as { metadata?: { encoding?: unknown }; data?: unknown };
-  return data instanceof Uint8Array && metadata?.encoding instanceof Uint8Array && Buffer.from(metadata.encoding).toString('utf8') === 'binary/encrypted';
+  return (value as { data?: unknown }).data instanceof Uint8Array && payloadEncodingOf(value) === ENCRYPTED;
 }
 
 /** Scans one raw proto object; `where` names it, each finding adds the field path. */
@@ -126,9 +134,8 @@ export function describeFindings(findings: Finding[], limit = 40): string {
 export function payloadEncodings(value: unknown, at = ''): Array<{ path: string; encoding: string }> {
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array || isLong(value)) return [];
   if (Array.isArray(value)) return value.flatMap((item) => payloadEncodings(item, at));
-  const metadata = (value as { metadata?: Record<string, unknown> }).metadata;
-  const encoding = metadata?.encoding;
-  if (encoding instanceof Uint8Array) return [{ path: at, encoding: Buffer.from(encoding).toString('utf8') }];
+  const encoding = payloadEncodingOf(value);
+  if (encoding !== undefined) return [{ path: at, encoding }];
   return Object.entries(value).flatMap(([key, item]) => payloadEncodings(item, at ? `${at}.${key}` : key));
 }
 
@@ -138,7 +145,7 @@ export function payloadEncodings(value: unknown, at = ''): Array<{ path: string;
  */
 export function unencryptedPayloads(value: unknown, where: string): Finding[] {
   return payloadEncodings(value)
-    .filter(({ path, encoding }) => encoding !== 'binary/encrypted' && !/(?:^|\.)searchAttributes\.indexedFields\.[^.]+$/.test(path))
+    .filter(({ path, encoding }) => encoding !== ENCRYPTED && !/(?:^|\.)searchAttributes\.indexedFields\.[^.]+$/.test(path))
     // patched() markers: the SDK core writes them itself, bypassing the data converter; they hold the patch id only.
     .filter(({ path }) => !/(?:^|\.)markerRecordedEventAttributes\.details\.patch-data\.payloads(?:\.|$)/.test(path))
     // Local activity markers: core writes their bookkeeping (sequence, attempt, activity id and type, times) as `data`
